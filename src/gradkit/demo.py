@@ -1,0 +1,66 @@
+"""The tour printed by ``gradkit demo``: gradkit on the examples it started from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+import gradkit as gk
+
+
+def seed_parabola(echo: Callable[[str], None]) -> None:
+    """np.gradient(x**2, x) on five points, and the wrong answer a popular post prints."""
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    echo("1. Sampled data: the derivative of x**2 on x = [1, 2, 3, 4, 5]")
+    echo(f"   gk.gradient(x**2, x)             = {_fmt(gk.gradient(x**2, x))}")
+    echo(f"   np.gradient(x**2, x)             = {_fmt(np.gradient(x**2, x))}   (the same, bit for bit)")
+    echo("   Central differences inside, one-sided at the ends: [3, 4, 6, 8, 9] is right for these")
+    echo("   formulas. A popular blog post prints [2, 2.5, 3, 3.5, 4] for this call; that is wrong.")
+    echo(f"   gk.gradient(x**2, x, accuracy=2) = {_fmt(gk.gradient(x**2, x, accuracy=2))}   (exact 2x: second-order edges)")
+
+
+def seed_potential(echo: Callable[[str], None]) -> None:
+    """The field E = grad V of V = 2x^2 + 3y^2 - 4z sampled on an mgrid."""
+    x, y, z = np.mgrid[-100:101:25.0, -100:101:25.0, -100:101:25.0]
+    potential = 2 * x**2 + 3 * y**2 - 4 * z
+    ex, ey, ez = gk.gradient(potential, 25.0)
+    echo("2. A potential on np.mgrid[-100:101:25., -100:101:25., -100:101:25.]: V = 2x^2 + 3y^2 - 4z")
+    echo("   Ex, Ey, Ez = gk.gradient(V, 25.0)   # exact field: (4x, 6y, -4)")
+    i, j, k = 6, 3, 4
+    echo(
+        f"   at (x, y, z) = ({x[i, j, k]:g}, {y[i, j, k]:g}, {z[i, j, k]:g}): "
+        f"E = ({ex[i, j, k]:g}, {ey[i, j, k]:g}, {ez[i, j, k]:g})"
+    )
+    echo(f"   Ex along x at y = z = 0: {_fmt(ex[:, 4, 4])}")
+    inside = (slice(1, -1),) * 3
+    echo(
+        f"   max |Ex - 4x| inside: {np.abs(ex - 4 * x)[inside].max():g};"
+        f" on the faces (first-order edges): {np.abs(ex - 4 * x).max():g}"
+    )
+    ex2, _, _ = gk.gradient(potential, 25.0, edge_order=2)
+    echo(f"   with edge_order=2 the faces are exact too: max |Ex - 4x| = {np.abs(ex2 - 4 * x).max():g}")
+
+
+def seed_nonuniform_sine(echo: Callable[[str], None]) -> None:
+    """Error of accuracy 2, 4 and 6 on sin(x) sampled at non-uniform points."""
+    n = 40
+    u = np.linspace(0.0, 1.0, n)
+    x = 2 * np.pi * (u + 0.08 * np.sin(2 * np.pi * u))
+    echo(f"3. sin(x) on {n} non-uniform points in [0, 2*pi] (steps from {np.diff(x).min():.3f} to {np.diff(x).max():.3f})")
+    for accuracy in (2, 4, 6):
+        error = np.abs(gk.gradient(np.sin(x), x, accuracy=accuracy) - np.cos(x)).max()
+        echo(f"   accuracy={accuracy}: max |error| = {error:.2e}")
+    error = np.abs(np.gradient(np.sin(x), x, edge_order=2) - np.cos(x)).max()
+    echo(f"   np.gradient(edge_order=2): max |error| = {error:.2e}")
+
+
+def run(echo: Callable[[str], None] = print) -> None:
+    """Print the whole tour."""
+    for section in (seed_parabola, seed_potential, seed_nonuniform_sine):
+        section(echo)
+        echo("")
+
+
+def _fmt(values: np.ndarray) -> str:
+    return np.array2string(np.asarray(values), precision=6, separator=", ", suppress_small=True)

@@ -1,0 +1,6 @@
+"""Derivatives of arrays sampled on grids."""
+
+from gradkit.grid.gradient import differentiate, gradient
+from gradkit.grid.operators import curl, divergence, laplacian
+
+__all__ = ["gradient", "differentiate", "laplacian", "divergence", "curl"]

@@ -1,0 +1,82 @@
+"""Plans that reproduce `numpy.gradient` exactly: second-order interior, edge_order 1 or 2.
+
+Every weight and divisor is computed with the same expression, the same
+operand types and the same order of operations as NumPy's own implementation,
+so results agree bit for bit, dtype quirks included (a Python-float step keeps
+float16 in float16, a float64 NumPy scalar step does not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradkit.grid.plan import AxisPlan, Piece, Term
+from gradkit.grid.spacing import AxisSpacing
+
+
+def numpy_steps(spacing: AxisSpacing) -> object:
+    """The step NumPy works with: a scalar, or the array of coordinate differences.
+
+    Constant differences collapse to their first value, as in NumPy.
+    """
+    if spacing.is_uniform:
+        return spacing.step
+    steps = np.diff(spacing.coords)
+    if (steps == steps[0]).all():
+        return steps[0]
+    return steps
+
+
+def numpy_axis_plan(axis: int, length: int, spacing: AxisSpacing, edge_order: int) -> AxisPlan:
+    """The plan of `numpy.gradient` along `axis` (second-order central interior)."""
+    if length < edge_order + 1:
+        raise ValueError(
+            "Shape of array too small to calculate a numerical gradient, at least "
+            f"(edge_order + 1) elements are required: axis {axis} has {length}, "
+            f"edge_order={edge_order} needs {edge_order + 1}"
+        )
+    dx = numpy_steps(spacing)
+    edges = _first_order_edges(dx, length) if edge_order == 1 else _second_order_edges(dx, length)
+    return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges))
+
+
+def _central_interior(dx: object, n: int) -> Piece:
+    left, middle, right = slice(0, n - 2), slice(1, n - 1), slice(2, n)
+    if np.ndim(dx) == 0:
+        return Piece(middle, (Term(right, 1), Term(left, -1)), divisor=2.0 * dx)
+    dx1 = dx[0:-1]
+    dx2 = dx[1:]
+    a = -(dx2) / (dx1 * (dx1 + dx2))
+    b = (dx2 - dx1) / (dx1 * dx2)
+    c = dx1 / (dx2 * (dx1 + dx2))
+    return Piece(middle, (Term(left, a), Term(middle, b), Term(right, c)))
+
+
+def _first_order_edges(dx: object, n: int) -> tuple[Piece, Piece]:
+    uniform = np.ndim(dx) == 0
+    dx_0 = dx if uniform else dx[0]
+    dx_n = dx if uniform else dx[-1]
+    first = Piece(slice(0, 1), (Term(slice(1, 2), 1), Term(slice(0, 1), -1)), divisor=dx_0)
+    last = Piece(slice(n - 1, n), (Term(slice(n - 1, n), 1), Term(slice(n - 2, n - 1), -1)), divisor=dx_n)
+    return first, last
+
+
+def _second_order_edges(dx: object, n: int) -> tuple[Piece, Piece]:
+    if np.ndim(dx) == 0:
+        a, b, c = -1.5 / dx, 2.0 / dx, -0.5 / dx
+        p, q, r = 0.5 / dx, -2.0 / dx, 1.5 / dx
+    else:
+        dx1, dx2 = dx[0], dx[1]
+        a = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2))
+        b = (dx1 + dx2) / (dx1 * dx2)
+        c = -dx1 / (dx2 * (dx1 + dx2))
+        dx1, dx2 = dx[-2], dx[-1]
+        p = (dx2) / (dx1 * (dx1 + dx2))
+        q = -(dx2 + dx1) / (dx1 * dx2)
+        r = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))
+    first = Piece(slice(0, 1), (Term(slice(0, 1), a), Term(slice(1, 2), b), Term(slice(2, 3), c)))
+    last = Piece(
+        slice(n - 1, n),
+        (Term(slice(n - 3, n - 2), p), Term(slice(n - 2, n - 1), q), Term(slice(n - 1, n), r)),
+    )
+    return first, last

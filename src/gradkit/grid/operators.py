@@ -1,0 +1,197 @@
+"""Vector-calculus operators on grids: laplacian, divergence and curl.
+
+Component ``i`` of a field goes with axis ``i`` of the arrays (``indexing='ij'``,
+as `numpy.mgrid` lays them out; with ``numpy.meshgrid``'s default ``'xy'`` the
+first two axes are swapped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from gradkit.grid.gradient import derivative_plan, run_plans
+from gradkit.grid.options import per_axis_flags, per_axis_periods
+from gradkit.grid.spacing import normalize_spacing
+
+
+def laplacian(
+    f: object,
+    *spacing: object,
+    accuracy: int = 2,
+    periodic: bool | Sequence[bool] = False,
+    period: float | Sequence[float | None] | None = None,
+) -> np.ndarray:
+    """Sum of the second derivatives of `f` along every axis.
+
+    Parameters
+    ----------
+    f : array_like
+        Samples on an N-dimensional grid.
+    *spacing : scalar or 1-D array_like, optional
+        As in `gradient`: none, one scalar, or one per axis.
+    accuracy : {2, 4, 6, 8, 10}, optional
+        Order of accuracy of every stencil, edges included.
+    periodic, period : optional
+        Wrap-around axes, as in `gradient`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Laplacian, shaped like `f`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradkit as gk
+    >>> x, y = np.mgrid[0:1:11j, 0:2:21j]
+    >>> bool(np.allclose(gk.laplacian(x**2 + 3 * y**2, 0.1, 0.1), 8.0))
+    True
+    """
+    f = np.asanyarray(f)
+    axes = tuple(range(f.ndim))
+    return _sum(_derivatives(f, axes, spacing, [2] * f.ndim, accuracy, periodic, period, "laplacian"))
+
+
+def divergence(
+    field: Sequence[object],
+    *spacing: object,
+    accuracy: int = 2,
+    periodic: bool | Sequence[bool] = False,
+    period: float | Sequence[float | None] | None = None,
+) -> np.ndarray:
+    """Divergence ``sum_i dF_i/dx_i`` of a vector field given as N components on an N-D grid.
+
+    Parameters
+    ----------
+    field : sequence of array_like
+        N arrays of one N-dimensional shape (or one array with the components
+        along its first axis); component i goes with axis i.
+    *spacing, accuracy, periodic, period
+        As in `laplacian`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The divergence, shaped like one component.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradkit as gk
+    >>> x, y = np.mgrid[0:1:11j, 0:1:11j]
+    >>> bool(np.allclose(gk.divergence([x * y, y**2], 0.1), 3 * y))
+    True
+    """
+    components = _components(field, "divergence")
+    ndim = components[0].ndim
+    if len(components) != ndim:
+        raise ValueError(f"field must have one component per axis: {len(components)} components of {ndim}-D arrays")
+    axes = tuple(range(ndim))
+    terms = [
+        _derivatives(component, (ax,), _select(spacing, ax, ndim), [1], accuracy, _select_flag(periodic, ax, ndim),
+                     _select_period(period, ax, ndim), "divergence")[0]
+        for ax, component in zip(axes, components)
+    ]
+    return _sum(terms)
+
+
+def curl(
+    field: Sequence[object],
+    *spacing: object,
+    accuracy: int = 2,
+    periodic: bool | Sequence[bool] = False,
+    period: float | Sequence[float | None] | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Curl of a 2-D or 3-D vector field.
+
+    Parameters
+    ----------
+    field : sequence of array_like
+        Two components on a 2-D grid, or three on a 3-D grid; component i goes
+        with axis i.
+    *spacing, accuracy, periodic, period
+        As in `laplacian`.
+
+    Returns
+    -------
+    numpy.ndarray or tuple of three numpy.ndarray
+        The scalar curl ``dFy/dx - dFx/dy`` for a 2-D field; the three
+        components for a 3-D field.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradkit as gk
+    >>> x, y = np.mgrid[-1:1:21j, -1:1:21j]
+    >>> bool(np.allclose(gk.curl([-y, x], 0.1), 2.0))
+    True
+    """
+    components = _components(field, "curl")
+    ndim = components[0].ndim
+    if (len(components), ndim) not in ((2, 2), (3, 3)):
+        raise ValueError(
+            f"curl needs 2 components on a 2-D grid or 3 on a 3-D grid, got {len(components)} "
+            f"components of {ndim}-D arrays"
+        )
+
+    def partial(component: int, axis: int) -> np.ndarray:
+        return _derivatives(
+            components[component], (axis,), _select(spacing, axis, ndim), [1], accuracy,
+            _select_flag(periodic, axis, ndim), _select_period(period, axis, ndim), "curl",
+        )[0]
+
+    if ndim == 2:
+        return partial(1, 0) - partial(0, 1)
+    return (partial(2, 1) - partial(1, 2), partial(0, 2) - partial(2, 0), partial(1, 0) - partial(0, 1))
+
+
+def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, name):
+    spacings = normalize_spacing(f.shape, axes, tuple(spacing), name=name)
+    flags = per_axis_flags(periodic, len(axes))
+    periods = per_axis_periods(period, len(axes))
+    plans = [
+        derivative_plan(f.shape, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
+        for ax, sp, k, wrap, length in zip(axes, spacings, orders, flags, periods)
+    ]
+    return run_plans(f, plans)
+
+
+def _components(field: object, name: str) -> list[np.ndarray]:
+    if isinstance(field, np.ndarray):
+        components = list(field)
+    elif isinstance(field, Sequence) and not isinstance(field, str):
+        components = [np.asanyarray(c) for c in field]
+    else:
+        raise TypeError(f"{name}: field must be a sequence of component arrays, got {type(field).__name__}")
+    if not components:
+        raise ValueError(f"{name}: field has no components")
+    shapes = {c.shape for c in components}
+    if len(shapes) != 1:
+        raise ValueError(f"{name}: field components must share one shape, got {sorted(shapes)}")
+    return components
+
+
+def _select(spacing: tuple, axis: int, ndim: int) -> tuple:
+    """The spacing argument of one axis out of NumPy-style `spacing` for all axes."""
+    if len(spacing) <= 1:
+        return spacing
+    if len(spacing) != ndim:
+        raise TypeError(f"invalid number of arguments: expected 0, 1 or {ndim} spacing arguments, got {len(spacing)}")
+    return (spacing[axis],)
+
+
+def _select_flag(periodic: object, axis: int, ndim: int) -> object:
+    return per_axis_flags(periodic, ndim)[axis]
+
+
+def _select_period(period: object, axis: int, ndim: int) -> object:
+    return per_axis_periods(period, ndim)[axis]
+
+
+def _sum(terms: list[np.ndarray]) -> np.ndarray:
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total

@@ -1,0 +1,55 @@
+"""The plan of a grid derivative: what to compute along one axis, as data.
+
+A plan says which input samples, with which weights, make each output sample.
+It is built once from the user's arguments (`gradient.py`, `rules.py`) and
+executed by a kernel (`reference.py`), so kernels never look at arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+
+#: A weight is a scalar shared by every output position of a piece, or a 1-D
+#: array with one weight per output position along the axis.
+Weight = Union[int, float, np.floating, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One sample of the stencil: ``weight * source[source_slice]`` along the axis."""
+
+    source: slice
+    weight: Weight
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Output positions ``target`` along the axis = ``(sum of terms) / divisor``.
+
+    Terms are summed left to right, and a divisor of ``None`` means none. The
+    order and the form (weights of 1 and -1 as plain sums and differences, a
+    separate divisor) are kept so that NumPy's own formulas are reproduced bit
+    for bit.
+    """
+
+    target: slice
+    terms: tuple[Term, ...]
+    divisor: object = None
+
+
+@dataclass(frozen=True)
+class AxisPlan:
+    """Everything a kernel needs to differentiate along one axis.
+
+    ``halo`` is the number of samples wrapped around at each end for a
+    periodic axis; the sources of the pieces then index the wrapped array,
+    which is ``halo`` samples longer at both ends.
+    """
+
+    axis: int
+    pieces: tuple[Piece, ...]
+    halo: int = 0
+    radius: int = 1
