@@ -17,4 +17,4 @@ from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
 
-__all__ = ["gradient", "differentiate", "laplacian", "divergence", "curl", "stencil", "__version__"]
+__all__ = ["__version__", "curl", "differentiate", "divergence", "gradient", "laplacian", "stencil"]

@@ -17,7 +17,8 @@ def seed_parabola(echo: Callable[[str], None]) -> None:
     echo(f"   np.gradient(x**2, x)             = {_fmt(np.gradient(x**2, x))}   (the same, bit for bit)")
     echo("   Central differences inside, one-sided at the ends: [3, 4, 6, 8, 9] is right for these")
     echo("   formulas. A popular blog post prints [2, 2.5, 3, 3.5, 4] for this call; that is wrong.")
-    echo(f"   gk.gradient(x**2, x, accuracy=2) = {_fmt(gk.gradient(x**2, x, accuracy=2))}   (exact 2x: second-order edges)")
+    exact = gk.gradient(x**2, x, accuracy=2)
+    echo(f"   gk.gradient(x**2, x, accuracy=2) = {_fmt(exact)}   (exactly 2x: second-order edges)")
 
 
 def seed_potential(echo: Callable[[str], None]) -> None:
@@ -47,7 +48,8 @@ def seed_nonuniform_sine(echo: Callable[[str], None]) -> None:
     n = 40
     u = np.linspace(0.0, 1.0, n)
     x = 2 * np.pi * (u + 0.08 * np.sin(2 * np.pi * u))
-    echo(f"3. sin(x) on {n} non-uniform points in [0, 2*pi] (steps from {np.diff(x).min():.3f} to {np.diff(x).max():.3f})")
+    steps = np.diff(x)
+    echo(f"3. sin(x) on {n} non-uniform points in [0, 2*pi] (steps from {steps.min():.3f} to {steps.max():.3f})")
     for accuracy in (2, 4, 6):
         error = np.abs(gk.gradient(np.sin(x), x, accuracy=accuracy) - np.cos(x)).max()
         echo(f"   accuracy={accuracy}: max |error| = {error:.2e}")

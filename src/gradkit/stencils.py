@@ -19,10 +19,10 @@ from functools import lru_cache
 import numpy as np
 
 __all__ = [
-    "stencil",
-    "fornberg_weights",
     "central_radius",
+    "fornberg_weights",
     "one_sided_size",
+    "stencil",
 ]
 
 
@@ -38,7 +38,7 @@ def fornberg_weights(order: int, offsets: np.ndarray) -> np.ndarray:
     m = z.shape[-1]
     batch = z.shape[:-1]
     # c[j, k]: weight of point j for derivative k, with the points 0..i seen so far.
-    c = np.zeros((m, order + 1) + batch)
+    c = np.zeros((m, order + 1, *batch))
     c[0, 0] = 1.0
     c1 = np.ones(batch)
     c4 = z[..., 0]
@@ -83,9 +83,7 @@ def _check_offsets(order: int, offsets: Sequence[float] | np.ndarray) -> tuple[f
     if len(np.unique(points)) != len(points):
         raise ValueError(f"offsets must be distinct, got repeated values in {points.tolist()}")
     if len(points) <= order:
-        raise ValueError(
-            f"a derivative of order {order} needs at least {order + 1} offsets, got {len(points)}"
-        )
+        raise ValueError(f"a derivative of order {order} needs at least {order + 1} offsets, got {len(points)}")
     return tuple(points.tolist())
 
 
@@ -139,5 +137,3 @@ def central_radius(order: int, accuracy: int) -> int:
 def one_sided_size(order: int, accuracy: int) -> int:
     """Number of points of a one-sided stencil of derivative `order` and `accuracy`."""
     return order + accuracy
-
-

@@ -3,4 +3,4 @@
 from gradkit.grid.gradient import differentiate, gradient
 from gradkit.grid.operators import curl, divergence, laplacian
 
-__all__ = ["gradient", "differentiate", "laplacian", "divergence", "curl"]
+__all__ = ["curl", "differentiate", "divergence", "gradient", "laplacian"]

@@ -90,8 +90,16 @@ def divergence(
         raise ValueError(f"field must have one component per axis: {len(components)} components of {ndim}-D arrays")
     axes = tuple(range(ndim))
     terms = [
-        _derivatives(component, (ax,), _select(spacing, ax, ndim), [1], accuracy, _select_flag(periodic, ax, ndim),
-                     _select_period(period, ax, ndim), "divergence")[0]
+        _derivatives(
+            component,
+            (ax,),
+            _select(spacing, ax, ndim),
+            [1],
+            accuracy,
+            _select_flag(periodic, ax, ndim),
+            _select_period(period, ax, ndim),
+            "divergence",
+        )[0]
         for ax, component in zip(axes, components)
     ]
     return _sum(terms)
@@ -138,8 +146,14 @@ def curl(
 
     def partial(component: int, axis: int) -> np.ndarray:
         return _derivatives(
-            components[component], (axis,), _select(spacing, axis, ndim), [1], accuracy,
-            _select_flag(periodic, axis, ndim), _select_period(period, axis, ndim), "curl",
+            components[component],
+            (axis,),
+            _select(spacing, axis, ndim),
+            [1],
+            accuracy,
+            _select_flag(periodic, axis, ndim),
+            _select_period(period, axis, ndim),
+            "curl",
         )[0]
 
     if ndim == 2:

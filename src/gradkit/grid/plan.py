@@ -8,13 +8,12 @@ executed by a kernel (`reference.py`), so kernels never look at arguments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
 #: A weight is a scalar shared by every output position of a piece, or a 1-D
 #: array with one weight per output position along the axis.
-Weight = Union[int, float, np.floating, np.ndarray]
+Weight = int | float | np.floating | np.ndarray
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,7 @@ def _axis_spacing(value: object, length: int, axis: int) -> AxisSpacing:
     if coords.ndim == 0:
         return AxisSpacing(step=_check_step(value, axis))
     if coords.ndim != 1:
-        raise ValueError(
-            f"distances must be either scalars or 1d: spacing for axis {axis} "
-            f"has shape {coords.shape}"
-        )
+        raise ValueError(f"distances must be either scalars or 1d: spacing for axis {axis} has shape {coords.shape}")
     if len(coords) != length:
         raise ValueError(
             f"when 1d, distances must match the length of the corresponding dimension: "

@@ -58,9 +58,7 @@ def _uniform_pieces(n: int, step: object, order: int, accuracy: int, radius: int
     central = stencil(order, range(-radius, radius + 1))
     interior = Piece(
         slice(radius, n - radius),
-        tuple(
-            Term(slice(k, k + n - 2 * radius), float(w)) for k, w in enumerate(central) if w != 0
-        ),
+        tuple(Term(slice(k, k + n - 2 * radius), float(w)) for k, w in enumerate(central) if w != 0),
         divisor=divisor,
     )
     size = one_sided_size(order, accuracy)
@@ -99,8 +97,7 @@ def _edge_piece(target: slice, first: int, weights: np.ndarray, divisor: object)
     # Every row of an edge reads the same samples, so a term's source is one
     # sample that broadcasts against one weight per row.
     terms = tuple(
-        Term(slice(first + k, first + k + 1), np.ascontiguousarray(weights[:, k]))
-        for k in range(weights.shape[1])
+        Term(slice(first + k, first + k + 1), np.ascontiguousarray(weights[:, k])) for k in range(weights.shape[1])
     )
     return Piece(target, terms, divisor=divisor)
 
@@ -148,15 +145,13 @@ def _check_uniform_period(axis: int, n: int, step: object, period: float | None)
 def _wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
     if period is None:
         raise ValueError(
-            f"periodic axis {axis} has coordinate arrays, so period= (the length of the "
-            "domain, e.g. 2*pi) is required"
+            f"periodic axis {axis} has coordinate arrays, so period= (the length of the domain, e.g. 2*pi) is required"
         )
     period = float(period)
     span = abs(x[-1] - x[0])
     if not np.isfinite(period) or period <= span:
         raise ValueError(
-            f"period for axis {axis} must be finite and larger than the span of its "
-            f"coordinates ({span}), got {period}"
+            f"period for axis {axis} must be finite and larger than the span of its coordinates ({span}), got {period}"
         )
     direction = np.sign(x[1] - x[0])
     return np.concatenate((x[len(x) - halo :] - direction * period, x, x[:halo] + direction * period))

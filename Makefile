@@ -1,0 +1,20 @@
+# Set-up and checks. `make demo` and `make test` each work on a fresh machine with Python 3.10+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: demo test lint bench-grid
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+demo: $(BIN)/python
+	$(PIP) install -e ".[all]"
+	$(BIN)/gradkit demo
+
+test: $(BIN)/python
+	$(PIP) install -e ".[all]"
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m pytest

@@ -1,0 +1,102 @@
+"""Bad input gets a clear error naming the argument, including where NumPy silently misbehaves."""
+
+import numpy as np
+import pytest
+
+import gradkit as gk
+
+
+@pytest.mark.parametrize("edge_order", [0, -5, 1.5, 3, True, "2"])
+def test_edge_order_other_than_1_or_2_is_rejected(edge_order):
+    with pytest.raises(ValueError, match="edge_order must be 1 or 2"):
+        gk.gradient(np.arange(6.0), edge_order=edge_order)
+
+
+def test_edge_order_accepts_integral_floats_like_numpy():
+    np.testing.assert_array_equal(
+        gk.gradient(np.arange(6.0) ** 2, edge_order=2.0), np.gradient(np.arange(6.0) ** 2, edge_order=2)
+    )
+
+
+@pytest.mark.parametrize(
+    "coords",
+    [[0.0, 1.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 1.5, 3.0], [0.0, 1.0, np.nan, 2.0, 3.0], [0, 0, 0, 0, 0]],
+)
+def test_duplicate_or_non_monotonic_coordinates_are_rejected(coords):
+    with pytest.raises(ValueError, match="strictly monotonic"):
+        gk.gradient(np.arange(5.0), np.array(coords))
+
+
+@pytest.mark.parametrize("step", [0, 0.0, np.inf, np.nan])
+def test_zero_or_non_finite_step_is_rejected(step):
+    with pytest.raises(ValueError, match="nonzero finite step"):
+        gk.gradient(np.arange(5.0), step)
+
+
+def test_single_sample_coordinate_array_is_a_value_error_not_an_index_error():
+    with pytest.raises(ValueError, match="too small"):
+        gk.gradient(np.array([5.0]), np.array([1.0]))
+
+
+@pytest.mark.parametrize(("accuracy", "points"), [(2, 2), (4, 4), (6, 6), (10, 10)])
+def test_short_axis_error_says_how_many_points_the_accuracy_needs(accuracy, points):
+    with pytest.raises(ValueError, match=f"accuracy={accuracy} needs at least {accuracy + 1}"):
+        gk.gradient(np.arange(float(points)), accuracy=accuracy)
+
+
+def test_short_periodic_axis_error():
+    with pytest.raises(ValueError, match=r"periodic axis 0 has 4 points.*needs at least 5"):
+        gk.gradient(np.arange(4.0), periodic=True, accuracy=4)
+
+
+@pytest.mark.parametrize("accuracy", [1, 3, 0, 12, -2])
+def test_accuracy_must_be_even_between_2_and_10(accuracy):
+    with pytest.raises(ValueError, match="accuracy must be an even integer from 2 to 10"):
+        gk.gradient(np.arange(20.0), accuracy=accuracy)
+
+
+@pytest.mark.parametrize("accuracy", [4.0, "4"])
+def test_non_integer_accuracy_is_a_type_error(accuracy):
+    with pytest.raises(TypeError, match="accuracy"):
+        gk.gradient(np.arange(20.0), accuracy=accuracy)
+
+
+def test_periodic_coordinates_need_a_period():
+    x = np.cumsum(np.linspace(0.5, 1.0, 10))
+    with pytest.raises(ValueError, match=r"period= .* is required"):
+        gk.gradient(np.sin(x), x, periodic=True)
+
+
+def test_period_must_exceed_the_span_of_the_coordinates():
+    x = np.linspace(0.0, 1.0, 10)
+    with pytest.raises(ValueError, match="larger than the span"):
+        gk.gradient(np.sin(x), x, periodic=True, period=0.5)
+
+
+def test_period_inconsistent_with_a_uniform_step_is_rejected():
+    with pytest.raises(ValueError, match=r"span 10\.0"):
+        gk.gradient(np.arange(10.0), 1.0, periodic=True, period=6.0)
+    np.testing.assert_allclose(gk.gradient(np.zeros(10), 1.0, periodic=True, period=10.0), 0.0)
+
+
+@pytest.mark.parametrize(("periodic", "error"), [((True,), ValueError), ("yes", TypeError), ([True, 1], TypeError)])
+def test_periodic_must_be_bools_one_per_axis(periodic, error):
+    with pytest.raises(error, match="periodic"):
+        gk.gradient(np.zeros((5, 5)), periodic=periodic)
+
+
+@pytest.mark.parametrize(("period", "error"), [(-1.0, ValueError), ("long", TypeError), ([1.0], ValueError)])
+def test_bad_period_is_rejected(period, error):
+    with pytest.raises(error, match="period"):
+        gk.gradient(np.zeros((5, 5)), periodic=True, period=period)
+
+
+def test_differentiate_rejects_bad_order_and_axis():
+    with pytest.raises(ValueError, match="order must be a positive integer"):
+        gk.differentiate(np.arange(10.0), order=0)
+    with pytest.raises(TypeError, match="order"):
+        gk.differentiate(np.arange(10.0), order=1.5)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        gk.differentiate(np.zeros((4, 4)), axis=(0, 1))
+    with pytest.raises(TypeError, match="invalid number of arguments"):
+        gk.differentiate(np.zeros((4, 4)), 1.0, 2.0)
