@@ -15,6 +15,6 @@ demo: $(BIN)/python
 
 test: $(BIN)/python
 	$(PIP) install -e ".[all]"
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
