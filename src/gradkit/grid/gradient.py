@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from gradkit.grid import options
+from gradkit.grid import kernels, options
+from gradkit.grid.libraries import array_namespace_of, is_dask_array, is_xarray
 from gradkit.grid.numpy_rules import numpy_axis_plan
 from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
@@ -23,7 +24,9 @@ def gradient(
     accuracy: int | None = None,
     periodic: bool | Sequence[bool] = False,
     period: float | Sequence[float | None] | None = None,
-) -> np.ndarray | tuple[np.ndarray, ...]:
+    out: np.ndarray | Sequence[np.ndarray] | None = None,
+    kernel: str = "auto",
+) -> object:
     """Gradient of an N-dimensional array: a drop-in superset of `numpy.gradient`.
 
     With the default options the result is the one `numpy.gradient` gives, bit
@@ -34,13 +37,17 @@ def gradient(
     Parameters
     ----------
     f : array_like
-        Samples of a function on a grid. Subclasses (masked arrays) are kept.
+        Samples of a function on a grid: a NumPy array or subclass (masked
+        arrays are kept), any array-API array (torch, CuPy, JAX,
+        array-api-strict: the result is of the same library, on the same
+        device), a Dask array (a lazy result), or an xarray DataArray (its
+        coordinates are the spacing).
     *varargs : scalar or 1-D array_like, optional
         Spacing, as in `numpy.gradient`: nothing (unit spacing), one scalar for
         every axis, or one scalar step or 1-D coordinate array per axis.
     axis : int or tuple of ints, optional
         Axes to differentiate along; all by default. Negative values count
-        from the end.
+        from the end. Dimension names for a DataArray.
     edge_order : {1, 2}, optional
         Accuracy of the one-sided differences at the edges when `accuracy`
         is None.
@@ -56,10 +63,18 @@ def gradient(
         Keyword-only. Length of the periodic domain, required for a periodic
         axis given by coordinates (the distance from the last sample back to
         the first is ``period - (x[-1] - x[0])``).
+    out : ndarray or tuple of ndarray, optional
+        Keyword-only. Preallocated outputs, one per differentiated axis, each
+        with `f`'s shape and the result dtype; returned filled. NumPy input only.
+    kernel : {"auto", "fused", "reference"}, optional
+        Keyword-only. "fused" is the one-pass numba kernel (extra ``fast``) for
+        C-contiguous 1-D to 3-D float and complex NumPy arrays; "reference" the
+        slicing kernel that works on everything; "auto" picks the fused kernel
+        where it applies and the array is large.
 
     Returns
     -------
-    numpy.ndarray or tuple of numpy.ndarray
+    ndarray or tuple of ndarray
         One array per differentiated axis, shaped like `f`; a single array when
         one axis is differentiated. Integer input gives float64,
         datetime64 input gives timedelta64, as in NumPy.
@@ -70,8 +85,9 @@ def gradient(
         For a wrong number of spacing arguments.
     ValueError
         For coordinates of the wrong shape, axes too short for the stencils,
-        and, where NumPy returns garbage instead: an `edge_order` other than 1
-        or 2, a zero step, or coordinates that are not strictly monotonic.
+        bad outputs, and, where NumPy returns garbage instead: an `edge_order`
+        other than 1 or 2, a zero step, or coordinates that are not strictly
+        monotonic.
 
     See Also
     --------
@@ -90,26 +106,68 @@ def gradient(
     >>> bool(np.abs(gk.gradient(np.sin(t), t[1], periodic=True, accuracy=8) - np.cos(t)).max() < 1e-9)
     True
     """
-    f = np.asanyarray(f)
-    axes = _normalize_axes(axis, f.ndim)
-    spacings = normalize_spacing(f.shape, axes, varargs)
-    edge_order = options.check_edge_order(edge_order)
-    accuracy = options.check_accuracy(accuracy, optional=True)
-    flags = options.per_axis_flags(periodic, len(axes))
-    periods = options.per_axis_periods(period, len(axes))
+    keywords = dict(axis=axis, edge_order=edge_order, accuracy=accuracy, periodic=periodic, period=period)
+    if is_xarray(f):
+        from gradkit.grid.labelled import labelled_gradient
 
-    plans = []
-    for ax, spacing, wraps, length in zip(axes, spacings, flags, periods):
-        if accuracy is None and not wraps:
-            plans.append(numpy_axis_plan(ax, f.shape[ax], spacing, edge_order))
-        else:
-            plans.append(
-                stencil_axis_plan(
-                    ax, f.shape[ax], spacing, order=1, accuracy=accuracy or 2, periodic=wraps, period=length
-                )
-            )
-    results = run_plans(f, plans)
-    return results[0] if len(axes) == 1 else tuple(results)
+        _refuse_out(out, "xarray DataArrays")
+        return labelled_gradient(f, *varargs, kernel=kernel, **keywords)
+    if is_dask_array(f):
+        from gradkit.grid.chunked import chunked_gradient
+
+        _refuse_out(out, "Dask arrays")
+        return chunked_gradient(f, *varargs, **keywords)
+    xp = array_namespace_of(f)
+    if xp is not None:
+        _refuse_out(out, f"{type(f).__module__}.{type(f).__name__} arrays")
+        request = GradientRequest(f.shape, varargs, **keywords)
+        return _single_or_tuple([_array_api_derivative(f, plan, xp) for plan in request.plans(tabulate=True)])
+
+    f = np.asanyarray(f)
+    request = GradientRequest(f.shape, varargs, **keywords)
+    work, result_dtype = working_array(f)
+    outs = kernels.check_out(out, work, result_dtype, len(request.axes))
+    chosen = kernels.choose_kernel(kernel, work, outs)
+    plans = request.plans(tabulate=chosen != "fused")
+    if outs is None:
+        outs = [np.empty_like(work, dtype=result_dtype) for _ in plans]
+    return _single_or_tuple(kernels.run(chosen, work, plans, outs))
+
+
+class GradientRequest:
+    """Validated `gradient` arguments for an array of a given shape, and the plans they make.
+
+    The arguments are checked in the constructor and the axis lengths when the
+    plans are made; callers make every plan before they start any work.
+    """
+
+    def __init__(self, shape, varargs, *, axis, edge_order, accuracy, periodic, period):
+        self.shape = tuple(shape)
+        self.axes = _normalize_axes(axis, len(self.shape))
+        self.spacings = normalize_spacing(self.shape, self.axes, varargs)
+        self.edge_order = options.check_edge_order(edge_order)
+        self.accuracy = options.check_accuracy(accuracy, optional=True)
+        self.periodic = options.per_axis_flags(periodic, len(self.axes))
+        self.periods = options.per_axis_periods(period, len(self.axes))
+
+    def plans(self, *, tabulate: bool) -> list[AxisPlan]:
+        return [self.plan(k, tabulate=tabulate) for k in range(len(self.axes))]
+
+    def plan(self, k: int, *, tabulate: bool = True, spacing: AxisSpacing | None = None) -> AxisPlan:
+        """The plan of the `k`-th differentiated axis (optionally with another spacing)."""
+        ax = self.axes[k]
+        spacing = self.spacings[k] if spacing is None else spacing
+        if self.accuracy is None and not self.periodic[k]:
+            return numpy_axis_plan(ax, self.shape[ax], spacing, self.edge_order, tabulate=tabulate)
+        return stencil_axis_plan(
+            ax,
+            self.shape[ax],
+            spacing,
+            order=1,
+            accuracy=self.accuracy or 2,
+            periodic=self.periodic[k],
+            period=self.periods[k],
+        )
 
 
 def differentiate(
@@ -126,7 +184,7 @@ def differentiate(
     Parameters
     ----------
     f : array_like
-        Samples on a grid.
+        Samples on a grid (NumPy or any array-API array).
     *spacing : scalar or 1-D array_like, optional
         Step along `axis` or the coordinates of its samples; unit spacing if
         omitted.
@@ -143,7 +201,7 @@ def differentiate(
 
     Returns
     -------
-    numpy.ndarray
+    ndarray
         The derivative, shaped like `f`.
 
     Examples
@@ -154,10 +212,14 @@ def differentiate(
     >>> bool(np.allclose(gk.differentiate(x**3, x, order=2), 6 * x))
     True
     """
-    f = np.asanyarray(f)
+    xp = array_namespace_of(f)
+    if xp is None:
+        f = np.asanyarray(f)
     (ax,) = _normalize_axes(axis, f.ndim, single=True)
     (axis_spacing,) = normalize_spacing(f.shape, (ax,), spacing, name="differentiate")
     plan = derivative_plan(f.shape, ax, axis_spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    if xp is not None:
+        return _array_api_derivative(f, plan, xp)
     return run_plans(f, [plan])[0]
 
 
@@ -186,7 +248,7 @@ def derivative_plan(
 
 
 def run_plans(f: np.ndarray, plans: Sequence[AxisPlan]) -> list[np.ndarray]:
-    """Execute each plan on `f` into a fresh output with NumPy's result dtype."""
+    """Execute each plan on NumPy array `f` into a fresh output with NumPy's result dtype."""
     work, result_dtype = working_array(f)
     return [execute(work, plan, np.empty_like(work, dtype=result_dtype)) for plan in plans]
 
@@ -206,6 +268,21 @@ def working_array(f: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     if np.issubdtype(result_dtype, np.integer):
         f = f.astype(np.float64)
     return f, np.dtype(np.float64)
+
+
+def _array_api_derivative(f: object, plan: AxisPlan, xp: object) -> object:
+    if not xp.isdtype(f.dtype, ("real floating", "complex floating")):
+        f = xp.astype(f, xp.float64)
+    return xp.astype(execute(f, plan, xp=xp), f.dtype)
+
+
+def _single_or_tuple(results: list) -> object:
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def _refuse_out(out: object, what: str) -> None:
+    if out is not None:
+        raise TypeError(f"out= is for NumPy arrays; {what} return new arrays")
 
 
 def _normalize_axes(axis: object, ndim: int, *, single: bool = False) -> tuple[int, ...]:

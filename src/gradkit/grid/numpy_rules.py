@@ -27,8 +27,16 @@ def numpy_steps(spacing: AxisSpacing) -> object:
     return steps
 
 
-def numpy_axis_plan(axis: int, length: int, spacing: AxisSpacing, edge_order: int) -> AxisPlan:
-    """The plan of `numpy.gradient` along `axis` (second-order central interior)."""
+def numpy_axis_plan(
+    axis: int, length: int, spacing: AxisSpacing, edge_order: int, *, tabulate: bool = True
+) -> AxisPlan:
+    """The plan of `numpy.gradient` along `axis` (second-order central interior).
+
+    With ``tabulate=False`` and non-uniform coordinates, the interior is left
+    to the kernel, which computes NumPy's three-point weights from
+    ``plan.central_coords`` as it goes instead of holding three arrays of the
+    axis' length.
+    """
     if length < edge_order + 1:
         raise ValueError(
             "Shape of array too small to calculate a numerical gradient, at least "
@@ -37,6 +45,8 @@ def numpy_axis_plan(axis: int, length: int, spacing: AxisSpacing, edge_order: in
         )
     dx = numpy_steps(spacing)
     edges = _first_order_edges(dx, length) if edge_order == 1 else _second_order_edges(dx, length)
+    if not tabulate and np.ndim(dx) != 0:
+        return AxisPlan(axis=axis, pieces=edges, central_coords=spacing.coords)
     return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges))
 
 

@@ -45,10 +45,14 @@ class AxisPlan:
 
     ``halo`` is the number of samples wrapped around at each end for a
     periodic axis; the sources of the pieces then index the wrapped array,
-    which is ``halo`` samples longer at both ends.
+    which is ``halo`` samples longer at both ends. ``radius`` is how far the
+    stencils reach (the halo a chunked kernel needs). ``central_coords``, when
+    set, means positions ``1..n-2`` use NumPy's three-point formula on these
+    coordinates and no piece covers them (only fused kernels take such plans).
     """
 
     axis: int
     pieces: tuple[Piece, ...]
     halo: int = 0
     radius: int = 1
+    central_coords: np.ndarray | None = None

@@ -1,0 +1,103 @@
+"""Choosing and running a kernel for a set of plans, and checking `out=`.
+
+``kernel="auto"`` runs the fused numba kernel (`fused.py`) when it applies and
+the array is large enough to repay a call into compiled code, and the
+reference kernel (`reference.py`) otherwise. The fused kernel applies to plain
+C-contiguous NumPy arrays of 1 to 3 dimensions in float32, float64,
+complex64 or complex128, with C-contiguous outputs, when numba is installed.
+Everything else (other dtypes, 4-D and more, strided views, subclasses such
+as masked arrays, other array libraries) runs on the reference kernel.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from gradkit.grid.plan import AxisPlan
+from gradkit.grid.reference import execute
+
+KERNELS = ("auto", "fused", "reference")
+FUSED_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128))
+#: Below this many elements "auto" stays on the reference kernel.
+FUSED_MIN_SIZE = 1 << 15
+
+
+@cache
+def numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
+def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None) -> str | None:
+    """Why the fused kernel cannot run on `f` (None when it can)."""
+    if not numba_installed():
+        return 'numba is not installed (pip install "gradkit[fast]")'
+    if type(f) is not np.ndarray:
+        return f"it takes plain NumPy arrays, not {type(f).__name__}"
+    if f.dtype not in FUSED_DTYPES:
+        return f"it takes float32, float64, complex64 and complex128, not {f.dtype}"
+    if not 1 <= f.ndim <= 3:
+        return f"it takes 1-D to 3-D arrays, not {f.ndim}-D"
+    if not f.flags.c_contiguous:
+        return "it takes C-contiguous arrays (np.ascontiguousarray makes one)"
+    if outs is not None and not all(o.flags.c_contiguous for o in outs):
+        return "it writes C-contiguous outputs only"
+    return None
+
+
+def choose_kernel(kernel: str, f: np.ndarray, outs: Sequence[np.ndarray] | None) -> str:
+    """'fused' or 'reference' for the `kernel` option."""
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {', '.join(map(repr, KERNELS))}, got {kernel!r}")
+    if kernel == "reference":
+        return kernel
+    obstacle = fused_obstacle(f, outs)
+    if kernel == "fused":
+        if obstacle:
+            raise ValueError(f"kernel='fused' cannot run here: {obstacle}")
+        return kernel
+    return "fused" if obstacle is None and f.size >= FUSED_MIN_SIZE else "reference"
+
+
+def run(kernel: str, f: np.ndarray, plans: Sequence[AxisPlan], outs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Execute `plans` on NumPy array `f` into `outs` with the chosen kernel."""
+    if kernel == "fused":
+        from gradkit.grid.fused import run_fused
+        from gradkit.grid.tables import axis_tables
+
+        tables = {plan.axis: axis_tables(plan, f.shape[plan.axis]) for plan in plans}
+        run_fused(f, tables, {plan.axis: o for plan, o in zip(plans, outs)})
+        return list(outs)
+    return [execute(f, plan, out) for plan, out in zip(plans, outs)]
+
+
+def check_out(out: object, f: np.ndarray, dtype: np.dtype, count: int) -> list[np.ndarray] | None:
+    """`out` as a list of `count` arrays shaped like `f` with `dtype`, or None when not given.
+
+    One array is accepted for a single output, as NumPy's ufuncs do.
+    """
+    shape = f.shape
+    if out is None:
+        return None
+    arrays = (out,) if isinstance(out, np.ndarray) else out
+    if not isinstance(arrays, (tuple, list)):
+        raise TypeError(f"out must be a tuple of arrays, one per differentiated axis, got {type(out).__name__}")
+    if len(arrays) != count:
+        raise ValueError(f"out has {len(arrays)} arrays but {count} axes are differentiated")
+    for k, array in enumerate(arrays):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"out[{k}] must be a NumPy array, got {type(array).__name__}")
+        if array.shape != shape:
+            raise ValueError(f"out[{k}] has shape {array.shape}, expected {shape}")
+        if array.dtype != dtype:
+            raise ValueError(f"out[{k}] has dtype {array.dtype}, expected {dtype}")
+        if not array.flags.writeable:
+            raise ValueError(f"out[{k}] is read-only")
+        if np.may_share_memory(array, f):
+            raise ValueError(f"out[{k}] overlaps the input f")
+    if len({id(a) for a in arrays}) != len(arrays):
+        raise ValueError("out must hold a distinct array for each axis")
+    return list(arrays)
