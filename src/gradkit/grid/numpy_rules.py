@@ -22,7 +22,7 @@ def numpy_steps(spacing: AxisSpacing) -> object:
     if spacing.is_uniform:
         return spacing.step
     steps = np.diff(spacing.coords)
-    if (steps == steps[0]).all():
+    if spacing.collapse and (steps == steps[0]).all():
         return steps[0]
     return steps
 

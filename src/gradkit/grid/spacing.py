@@ -17,6 +17,9 @@ class AxisSpacing:
 
     step: object = None
     coords: np.ndarray | None = None
+    #: Whether coordinates with constant differences may be treated as a scalar step. A piece of a
+    #: non-uniform axis (a Dask block) must not be, to round exactly as the whole axis does.
+    collapse: bool = True
 
     @property
     def is_uniform(self) -> bool:

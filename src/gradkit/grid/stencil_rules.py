@@ -45,7 +45,7 @@ def stencil_axis_plan(
 
 
 def _collapse_uniform(spacing: AxisSpacing) -> AxisSpacing:
-    if spacing.is_uniform:
+    if spacing.is_uniform or not spacing.collapse:
         return spacing
     steps = np.diff(spacing.coords)
     if (steps == steps[0]).all():
@@ -140,6 +140,11 @@ def _check_uniform_period(axis: int, n: int, step: object, period: float | None)
             f"period for axis {axis} is {period}, but {n} samples with spacing {step} "
             f"span {implied}; pass spacing={float(period) / n} or leave period out"
         )
+
+
+def wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
+    """`x` with `halo` coordinates wrapped around from the other end on each side."""
+    return _wrapped_coordinates(axis, np.asarray(x, dtype=np.float64), halo, period)
 
 
 def _wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
