@@ -13,8 +13,15 @@ demo: $(BIN)/python
 	$(PIP) install -e ".[all]"
 	$(BIN)/gradkit demo
 
+# torch is pinned to the CPU build this machine kind keeps on disk; any other version pulls gigabytes.
 test: $(BIN)/python
+	$(PIP) install "torch==2.13.0"
 	$(PIP) install -e ".[all]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+bench-grid: $(BIN)/python
+	$(PIP) install "torch==2.13.0"
+	$(PIP) install -e ".[all,bench]"
+	$(BIN)/python benchmarks/grid.py

@@ -54,21 +54,66 @@ def _stencil_at(
 
 
 @numba.njit(**_OPTIONS)
+def _sum2(out, a, b, wa, wb, divisor):
+    if divisor == 1.0:  # x / 1.0 == x exactly, and a division costs more than the rest
+        for j in range(out.shape[0]):
+            out[j] = wa * a[j] + wb * b[j]
+    else:
+        for j in range(out.shape[0]):
+            out[j] = (wa * a[j] + wb * b[j]) / divisor
+
+
+@numba.njit(**_OPTIONS)
+def _sum3(out, a, b, c, wa, wb, wc, divisor):
+    if divisor == 1.0:
+        for j in range(out.shape[0]):
+            out[j] = wa * a[j] + wb * b[j] + wc * c[j]
+    else:
+        for j in range(out.shape[0]):
+            out[j] = (wa * a[j] + wb * b[j] + wc * c[j]) / divisor
+
+
+@numba.njit(**_OPTIONS)
+def _sum4(out, a, b, c, d, wa, wb, wc, wd, divisor):
+    for j in range(out.shape[0]):
+        out[j] = (wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j]) / divisor
+
+
+@numba.njit(**_OPTIONS)
+def _sum5(out, a, b, c, d, e, wa, wb, wc, wd, we, divisor):
+    for j in range(out.shape[0]):
+        out[j] = (wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j] + we * e[j]) / divisor
+
+
+@numba.njit(**_OPTIONS)
+def _sum3_varying(out, a, b, c, wa, wb, wc, divisor):
+    if divisor == 1.0:
+        for j in range(out.shape[0]):
+            out[j] = wa[j] * a[j] + wb[j] * b[j] + wc[j] * c[j]
+    else:
+        for j in range(out.shape[0]):
+            out[j] = (wa[j] * a[j] + wb[j] * b[j] + wc[j] * c[j]) / divisor
+
+
+@numba.njit(**_OPTIONS)
 def _weighted_rows(out, matrix, index, weight, count, divisor, acc):
     """out = (sum_k weight[k] * matrix[index[k]]) / divisor, row-wise."""
     m = out.shape[0]
-    # The common two- and three-term stencils in one streaming pass; longer ones accumulate.
+    # Stencils of up to five terms in one streaming pass; longer ones accumulate.
+    w = weight
     if count == 2:
-        a, b = matrix[index[0]], matrix[index[1]]
-        wa, wb = weight[0], weight[1]
-        for j in range(m):
-            out[j] = (wa * a[j] + wb * b[j]) / divisor
+        _sum2(out, matrix[index[0]], matrix[index[1]], w[0], w[1], divisor)
         return
     if count == 3:
-        a, b, c = matrix[index[0]], matrix[index[1]], matrix[index[2]]
-        wa, wb, wc = weight[0], weight[1], weight[2]
-        for j in range(m):
-            out[j] = (wa * a[j] + wb * b[j] + wc * c[j]) / divisor
+        _sum3(out, matrix[index[0]], matrix[index[1]], matrix[index[2]], w[0], w[1], w[2], divisor)
+        return
+    if count == 4:
+        a, b, c, d = matrix[index[0]], matrix[index[1]], matrix[index[2]], matrix[index[3]]
+        _sum4(out, a, b, c, d, w[0], w[1], w[2], w[3], divisor)
+        return
+    if count == 5:
+        a, b, c, d, e = matrix[index[0]], matrix[index[1]], matrix[index[2]], matrix[index[3]], matrix[index[4]]
+        _sum5(out, a, b, c, d, e, w[0], w[1], w[2], w[3], w[4], divisor)
         return
     row = matrix[index[0]]
     w = weight[0]
@@ -100,22 +145,33 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
         return
     width = offsets.shape[0]
     target = out[start:stop]
-    if weights.shape[0] == 1 and width == 2:
-        a = line[start + offsets[0] : stop + offsets[0]]
-        b = line[start + offsets[1] : stop + offsets[1]]
-        wa, wb = weights[0, 0], weights[0, 1]
-        for j in range(m):
-            target[j] = (wa * a[j] + wb * b[j]) / divisor
-        return
-    if weights.shape[0] == 1 and width == 3:
-        a = line[start + offsets[0] : stop + offsets[0]]
-        b = line[start + offsets[1] : stop + offsets[1]]
-        c = line[start + offsets[2] : stop + offsets[2]]
-        wa, wb, wc = weights[0, 0], weights[0, 1], weights[0, 2]
-        for j in range(m):
-            target[j] = (wa * a[j] + wb * b[j] + wc * c[j]) / divisor
-        return
     base = start - lo
+    if width <= 5:
+        o = offsets
+        a = line[start + o[0] : stop + o[0]]
+        b = line[start + o[1] : stop + o[1]]
+        if weights.shape[0] > 1:
+            if width == 3:
+                c = line[start + o[2] : stop + o[2]]
+                w = weights[base : base + m]
+                _sum3_varying(target, a, b, c, w[:, 0], w[:, 1], w[:, 2], divisor)
+                return
+        else:
+            w = weights[0]
+            if width == 2:
+                _sum2(target, a, b, w[0], w[1], divisor)
+                return
+            c = line[start + o[2] : stop + o[2]]
+            if width == 3:
+                _sum3(target, a, b, c, w[0], w[1], w[2], divisor)
+                return
+            d = line[start + o[3] : stop + o[3]]
+            if width == 4:
+                _sum4(target, a, b, c, d, w[0], w[1], w[2], w[3], divisor)
+                return
+            e = line[start + o[4] : stop + o[4]]
+            _sum5(target, a, b, c, d, e, w[0], w[1], w[2], w[3], w[4], divisor)
+            return
     for k in range(width):
         source = line[start + offsets[k] : stop + offsets[k]]
         if weights.shape[0] == 1:
@@ -149,6 +205,19 @@ def _line_edges(line, out, lo, hi, row_index, row_weight, row_count, row_divisor
         out[i] = total / row_divisor[r]
 
 
+@numba.njit(**_OPTIONS)
+def _rows_edges(flat, out, rows, n, lo, hi, row_index, row_weight, row_count, row_divisor):
+    """`_line_edges` for `rows` consecutive lines of length `n` stored end to end in `flat`."""
+    for j in range(rows):
+        base = j * n
+        for r in range(row_count.shape[0]):
+            i = r if r < lo else hi + r - lo
+            total = row_weight[r, 0] * flat[base + row_index[r, 0]]
+            for k in range(1, row_count[r]):
+                total += row_weight[r, k] * flat[base + row_index[r, k]]
+            out[base + i] = total / row_divisor[r]
+
+
 @numba.njit(parallel=True, **_OPTIONS)
 def fused_1d(f, out, t, accumulator):
     lo, hi, offsets, weights, divisor, coords, row_index, row_weight, row_count, row_divisor = t
@@ -180,11 +249,14 @@ def fused_2d(f, out0, out1, t0, t1, do0, do1, width, accumulator):
 
 
 @numba.njit(parallel=True, **_OPTIONS)
-def fused_3d(f, planes, out0, out1, out2, t0, t1, t2, do0, do1, do2, width, accumulator):
+def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, do0, do1, do2, width, accumulator):
     lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0 = t0
     lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1 = t1
     lo2, hi2, off2, w2, d2, x2, ri2, rw2, rc2, rd2 = t2
     n0, n1, n2 = f.shape
+    # Along axis 1 with shared weights, the interior rows of a plane are one long line with offsets in rows.
+    plane_offsets = off1 * n2
+    rows_shared = w1.shape[0] == 1 and x1.shape[0] == 0
     for p in numba.prange(n0):
         i = np.int64(p)
         acc = np.empty(max(n1 * n2, 1), dtype=accumulator)
@@ -193,12 +265,24 @@ def fused_3d(f, planes, out0, out1, out2, t0, t1, t2, do0, do1, do2, width, accu
         if do0:
             count, divisor = _stencil_at(i, lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0, index, weight)
             _weighted_rows(out0[i], planes, index, weight, count, divisor, acc)
-        if do1:
+        if do1 and rows_shared:
+            _line_interior(planes[i], out1_planes[i], lo1 * n2, hi1 * n2, lo1 * n2, plane_offsets, w1, d1, x1, acc)
+            plane = f[i]
+            for r in range(rc1.shape[0]):
+                j = r if r < lo1 else hi1 + r - lo1
+                count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
+                _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
+        elif do1:
             plane = f[i]
             for j in range(n1):
                 count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
                 _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
-        if do2:
+        if do2 and w2.shape[0] == 1 and x2.shape[0] == 0:
+            # Shared weights: the plane's lines, end to end, are one long line. Positions whose stencil
+            # straddles two lines are exactly the edge positions, which the edge rows then overwrite.
+            _line_interior(planes[i], out2_planes[i], lo2, n1 * n2 - (n2 - hi2), lo2, off2, w2, d2, x2, acc)
+            _rows_edges(planes[i], out2_planes[i], n1, n2, lo2, hi2, ri2, rw2, rc2, rd2)
+        elif do2:
             for j in range(n1):
                 line = f[i, j]
                 target = out2[i, j]
@@ -226,4 +310,5 @@ def run_fused(f: np.ndarray, tables: dict[int, AxisTables], outs: dict[int, np.n
         n0 = f.shape[0]
         planes = f.reshape(n0, -1)
         flat0 = out[0].reshape(n0, -1) if does[0] else np.empty((0, 0), dtype=f.dtype)
-        fused_3d(f, planes, flat0, out[1], out[2], *tabs, *does, width, accumulator)
+        flat1, flat2 = (out[a].reshape(n0, -1) if does[a] else np.empty((0, 0), dtype=f.dtype) for a in (1, 2))
+        fused_3d(f, planes, flat0, out[1], out[2], flat1, flat2, *tabs, *does, width, accumulator)

@@ -128,7 +128,9 @@ def gradient(
     work, result_dtype = working_array(f)
     outs = kernels.check_out(out, work, result_dtype, len(request.axes))
     chosen = kernels.choose_kernel(kernel, work, outs)
-    plans = request.plans(tabulate=chosen != "fused")
+    # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
+    # along the axes of 2-D and 3-D arrays a table of weights is small and read many times.
+    plans = request.plans(tabulate=chosen != "fused" or work.ndim > 1)
     if outs is None:
         outs = [np.empty_like(work, dtype=result_dtype) for _ in plans]
     return _single_or_tuple(kernels.run(chosen, work, plans, outs))

@@ -1,0 +1,253 @@
+"""Side-by-side timings of grid gradients: gradkit against NumPy, torch, findiff and Dask.
+
+Run with ``make bench-grid`` (or ``.venv/bin/python benchmarks/grid.py``). One run prints, for float64 data of
+32M points (1-D), 4096**2 and 256**3, the best of a few calls of each contender in each case, as time, GB/s
+(bytes of one read of the input plus one write per output, divided by the time) and ratios to the bytes
+floor (the time a memory copy of those bytes takes) and to NumPy. "plain" calls allocate their outputs (page
+faults and all); "out=" calls write into preallocated ones. Then: compile and cache-load times of the fused
+kernel, peak memory above input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import gradkit as gk
+
+SIZES = {"1-D 32M": (32 * 1024 * 1024,), "4096^2": (4096, 4096), "256^3": (256, 256, 256)}
+
+
+def best_time(call: Callable[[], object], repeats: int) -> float:
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def copy_bandwidth(source: np.ndarray) -> float:
+    """Bytes per second of np.copyto of `source` into a preallocated array, counting read and write."""
+    target = np.empty_like(source)
+    seconds = best_time(lambda: np.copyto(target, source), 5)
+    return 2 * source.nbytes / seconds
+
+
+def contenders(f: np.ndarray, case: str, threads: int) -> dict[str, Callable[[], object]]:
+    import numba
+
+    ndim = f.ndim
+    coords = [np.cumsum(np.random.default_rng(k).uniform(0.5, 1.5, n)) for k, n in enumerate(f.shape)]
+    spacing = {"unit": (), "coords": tuple(coords), "edge_order=2": (), "accuracy=4": ()}[case]
+    options = {"unit": {}, "coords": {}, "edge_order=2": {"edge_order": 2}, "accuracy=4": {"accuracy": 4}}[case]
+    outputs = tuple(np.empty_like(f) for _ in range(ndim))
+
+    def gradkit_call(nthreads: int, preallocated: bool) -> Callable[[], object]:
+        def call() -> object:
+            numba.set_num_threads(nthreads)
+            return gk.gradient(f, *spacing, out=outputs if preallocated else None, kernel="fused", **options)
+
+        return call
+
+    calls: dict[str, Callable[[], object]] = {}
+    if case != "accuracy=4":
+        calls["numpy"] = lambda: np.gradient(f, *spacing, **options)
+    else:
+        calls["numpy (2nd order)"] = lambda: np.gradient(f)
+    calls.update(_peer_calls(f, case, spacing, options, threads))
+    calls["gradkit 1 thread"] = gradkit_call(1, False)
+    calls[f"gradkit {threads} threads"] = gradkit_call(threads, False)
+    calls["gradkit 1 thread, out="] = gradkit_call(1, True)
+    calls[f"gradkit {threads} threads, out="] = gradkit_call(threads, True)
+    return calls
+
+
+def _peer_calls(f, case, spacing, options, threads):
+    calls = {}
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+        tensor = torch.from_numpy(f)
+        if case in ("unit", "edge_order=2"):
+            order = options.get("edge_order", 1)
+            calls["torch.gradient"] = lambda: torch.gradient(tensor, edge_order=order)
+        elif case == "coords":
+            tcoords = tuple(torch.from_numpy(c) for c in spacing)
+            calls["torch.gradient"] = lambda: torch.gradient(tensor, spacing=tcoords)
+    except ImportError:
+        pass
+    try:
+        from findiff import Diff
+
+        if case in ("unit", "accuracy=4"):
+            acc = 4 if case == "accuracy=4" else 2
+            operators = [Diff(axis, 1.0, acc=acc) for axis in range(f.ndim)]
+            calls[f"findiff acc={acc}"] = lambda: [d(f) for d in operators]
+    except ImportError:
+        pass
+    try:
+        import dask
+        import dask.array as da
+
+        if case in ("unit", "edge_order=2"):
+            order = options.get("edge_order", 1)
+            chunks = {1: (4 * 1024 * 1024,), 2: (512, 4096), 3: (32, 256, 256)}[f.ndim]
+            lazy = da.from_array(f, chunks=chunks)
+
+            def dask_call():
+                with dask.config.set(scheduler="threads", num_workers=threads):
+                    return dask.compute(*da.gradient(lazy, edge_order=order) if f.ndim > 1 else [da.gradient(lazy)])
+
+            calls["dask.array.gradient"] = dask_call
+    except ImportError:
+        pass
+    return calls
+
+
+def timing_table(repeats: int, threads: int, sizes: list[str]) -> None:
+    print(f"{threads} threads available\n")
+    header = f"{'case':<14} {'contender':<28} {'time ms':>9} {'GB/s':>7} {'x floor':>8} {'vs numpy':>9}"
+    for label in sizes:
+        f = np.random.default_rng(1).standard_normal(SIZES[label])
+        moved = f.nbytes * (1 + f.ndim)
+        bandwidth = copy_bandwidth(f)
+        floor = moved / bandwidth
+        print(
+            f"== {label} float64: bytes floor {floor * 1e3:.1f} ms (one read of {f.nbytes / 2**20:.0f} MiB "
+            f"+ {f.ndim} output writes at the {bandwidth / 1e9:.1f} GB/s of a copy of this array)"
+        )
+        print(header)
+        for case in ("unit", "coords", "edge_order=2", "accuracy=4"):
+            numpy_time = None
+            for name, call in contenders(f, case, threads).items():
+                seconds = best_time(call, repeats)
+                if name.startswith("numpy"):
+                    numpy_time = seconds
+                speedup = f"{numpy_time / seconds:8.2f}x" if numpy_time else ""
+                print(
+                    f"{case:<14} {name:<28} {seconds * 1e3:9.1f} {moved / seconds / 1e9:7.1f} "
+                    f"{seconds / floor:8.2f} {speedup:>9}"
+                )
+        print()
+
+
+_CHILD = r"""
+import json, os, sys, time
+import numpy as np
+shape, kind, cache = json.loads(sys.argv[1])
+f = np.random.default_rng(0).standard_normal(shape)
+def status(field):
+    with open("/proc/self/status") as lines:
+        return next(int(l.split()[1]) * 1024 for l in lines if l.startswith(field))
+def reset_peak():
+    with open("/proc/self/clear_refs", "w") as control:
+        control.write("5")  # resets the peak resident set size (VmHWM)
+import gradkit as gk
+if kind == "compile":
+    start = time.perf_counter(); gk.gradient(f, kernel="fused"); print(json.dumps(time.perf_counter() - start)); sys.exit()
+if kind == "gradkit":
+    outs = [np.empty_like(f) for _ in shape]
+    for o in outs: o.fill(0.0)
+    gk.gradient(f[:64 if len(shape) > 1 else 1 << 16], kernel="fused")  # load the compiled kernel first
+base = status("VmRSS:")
+reset_peak()
+if kind == "numpy":
+    result = np.gradient(f)
+    extra = status("VmHWM:") - base - sum(r.nbytes for r in (result if isinstance(result, tuple) else (result,)))
+else:
+    gk.gradient(f, out=tuple(outs) if len(shape) > 1 else outs[0], kernel="fused")
+    extra = status("VmHWM:") - base
+print(json.dumps(extra / (f.nbytes * (1 + len(shape)))))
+"""
+
+
+def child(arguments: list, env: dict | None = None) -> float:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, json.dumps(arguments)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def compile_and_memory(sizes: list[str]) -> None:
+    print("== fused kernel compile: first call in a fresh process, empty cache vs loaded from the disk cache")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {"NUMBA_CACHE_DIR": cache}
+        for label in ("4096^2", "256^3"):
+            shape = [64] * len(SIZES[label])
+            cold = child([shape, "compile", cache], env)
+            warm = child([shape, "compile", cache], env)
+            print(f"{len(shape)}-D: first process {cold:.2f} s, second process {warm:.2f} s")
+    print("\n== peak memory above input + outputs (RSS in a subprocess), share of input + outputs")
+    for label in sizes:
+        shape = list(SIZES[label])
+        numpy_extra = child([shape, "numpy", None])
+        ours = child([shape, "gradkit", None])
+        print(f"{label:<8} numpy.gradient {numpy_extra:6.1%}   gradkit (out=) {ours:6.1%}")
+    print()
+
+
+def zarr_run(gib: float, threads: int) -> None:
+    import dask
+    import dask.array as da
+    import zarr  # noqa: F401
+
+    rows = int(gib * 2**30 / 8 / 8192)
+    shape, chunks = (rows, 8192), (256, 8192)
+    print(f"== Dask + Zarr: {rows}x8192 float64 ({gib:g} GiB) on disk -> gradient along both axes -> Zarr")
+    with tempfile.TemporaryDirectory(dir=os.environ.get("GRADKIT_BENCH_DIR")) as folder:
+        source = os.path.join(folder, "input.zarr")
+        with dask.config.set(scheduler="threads", num_workers=threads):
+            da.random.default_rng(0).standard_normal(shape, chunks=chunks).to_zarr(source)
+        script = f"""
+import resource, time, dask, dask.array as da, gradkit as gk
+f = da.from_zarr({source!r})
+start = time.perf_counter()
+with dask.config.set(scheduler="threads", num_workers={threads}):
+    gx, gy = gk.gradient(f, 0.5)
+    dask.compute(da.to_zarr(gx, {os.path.join(folder, "gx.zarr")!r}, compute=False, overwrite=True),
+                 da.to_zarr(gy, {os.path.join(folder, "gy.zarr")!r}, compute=False, overwrite=True))
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        seconds, peak = map(float, out.stdout.split())
+        moved = 3 * gib * 2**30
+        print(
+            f"time {seconds:.1f} s, {moved / seconds / 1e9:.2f} GB/s (read input + write 2 outputs), "
+            f"peak RSS {peak / 2**30:.2f} GiB"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated subset of: " + ", ".join(SIZES))
+    parser.add_argument("--zarr-gib", type=float, default=4.0, help="size of the Dask/Zarr run; 0 skips it")
+    arguments = parser.parse_args()
+    import numba
+
+    threads = numba.config.NUMBA_NUM_THREADS
+    sizes = [s.strip() for s in arguments.sizes.split(",")]
+    timing_table(arguments.repeats, threads, sizes)
+    compile_and_memory(sizes)
+    if arguments.zarr_gib > 0:
+        zarr_run(arguments.zarr_gib, threads)
+
+
+if __name__ == "__main__":
+    main()
