@@ -155,7 +155,10 @@ def reset_peak():
         control.write("5")  # resets the peak resident set size (VmHWM)
 import gradkit as gk
 if kind == "compile":
-    start = time.perf_counter(); gk.gradient(f, kernel="fused"); print(json.dumps(time.perf_counter() - start)); sys.exit()
+    start = time.perf_counter()
+    gk.gradient(f, kernel="fused")
+    print(json.dumps(time.perf_counter() - start))
+    sys.exit()
 if kind == "gradkit":
     outs = [np.empty_like(f) for _ in shape]
     for o in outs: o.fill(0.0)
