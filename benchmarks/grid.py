@@ -217,7 +217,7 @@ def zarr_run(gib: float, threads: int) -> None:
         with dask.config.set(scheduler="threads", num_workers=threads):
             da.random.default_rng(0).standard_normal(shape, chunks=chunks).to_zarr(source)
         script = f"""
-import resource, time, dask, dask.array as da, gradkit as gk
+import time, dask, dask.array as da, gradkit as gk
 f = da.from_zarr({source!r})
 start = time.perf_counter()
 with dask.config.set(scheduler="threads", num_workers={threads}):
@@ -225,7 +225,10 @@ with dask.config.set(scheduler="threads", num_workers={threads}):
     dask.compute(da.to_zarr(gx, {os.path.join(folder, "gx.zarr")!r}, compute=False, overwrite=True),
                  da.to_zarr(gy, {os.path.join(folder, "gy.zarr")!r}, compute=False, overwrite=True))
 seconds = time.perf_counter() - start
-print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+# VmHWM is this process' own peak; ru_maxrss would include the parent's, inherited through fork.
+with open("/proc/self/status") as lines:
+    peak = next(int(line.split()[1]) * 1024 for line in lines if line.startswith("VmHWM:"))
+print(seconds, peak)
 """
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
         seconds, peak = map(float, out.stdout.split())

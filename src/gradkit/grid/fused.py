@@ -41,10 +41,10 @@ def _stencil_at(
             weight[1] = (dx2 - dx1) / (dx1 * dx2)
             weight[2] = dx1 / (dx2 * (dx1 + dx2))
             return 3, 1.0
-        r = i - lo if weights.shape[0] > 1 else 0
+        r = i - lo if weights.shape[1] > 1 else 0
         for k in range(offsets.shape[0]):
             index[k] = i + offsets[k]
-            weight[k] = weights[r, k]
+            weight[k] = weights[k, r]
         return offsets.shape[0], divisor
     r = i if i < lo else lo + i - hi
     for k in range(row_count[r]):
@@ -150,14 +150,14 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
         o = offsets
         a = line[start + o[0] : stop + o[0]]
         b = line[start + o[1] : stop + o[1]]
-        if weights.shape[0] > 1:
+        if weights.shape[1] > 1:
             if width == 3:
                 c = line[start + o[2] : stop + o[2]]
-                w = weights[base : base + m]
-                _sum3_varying(target, a, b, c, w[:, 0], w[:, 1], w[:, 2], divisor)
+                w = weights[:, base : base + m]
+                _sum3_varying(target, a, b, c, w[0], w[1], w[2], divisor)
                 return
         else:
-            w = weights[0]
+            w = weights[:, 0]
             if width == 2:
                 _sum2(target, a, b, w[0], w[1], divisor)
                 return
@@ -174,8 +174,8 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
             return
     for k in range(width):
         source = line[start + offsets[k] : stop + offsets[k]]
-        if weights.shape[0] == 1:
-            w = weights[0, k]
+        if weights.shape[1] == 1:
+            w = weights[k, 0]
             if k == 0:
                 for j in range(m):
                     acc[j] = w * source[j]
@@ -183,7 +183,7 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
                 for j in range(m):
                     acc[j] += w * source[j]
         else:
-            column = weights[base : base + m, k]
+            column = weights[k, base : base + m]
             if k == 0:
                 for j in range(m):
                     acc[j] = column[j] * source[j]
@@ -256,7 +256,7 @@ def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, 
     n0, n1, n2 = f.shape
     # Along axis 1 with shared weights, the interior rows of a plane are one long line with offsets in rows.
     plane_offsets = off1 * n2
-    rows_shared = w1.shape[0] == 1 and x1.shape[0] == 0
+    rows_shared = w1.shape[1] == 1 and x1.shape[0] == 0
     for p in numba.prange(n0):
         i = np.int64(p)
         acc = np.empty(max(n1 * n2, 1), dtype=accumulator)
@@ -277,7 +277,7 @@ def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, 
             for j in range(n1):
                 count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
                 _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
-        if do2 and w2.shape[0] == 1 and x2.shape[0] == 0:
+        if do2 and w2.shape[1] == 1 and x2.shape[0] == 0:
             # Shared weights: the plane's lines, end to end, are one long line. Positions whose stencil
             # straddles two lines are exactly the edge positions, which the edge rows then overwrite.
             _line_interior(planes[i], out2_planes[i], lo2, n1 * n2 - (n2 - hi2), lo2, off2, w2, d2, x2, acc)

@@ -22,7 +22,7 @@ class AxisTables(NamedTuple):
     lo: int
     hi: int
     offsets: np.ndarray  # int64 (W,): sample offsets of the interior stencil
-    weights: np.ndarray  # float64 (hi - lo, W), or (1, W) when every interior position shares them
+    weights: np.ndarray  # float64 (W, hi - lo), or (W, 1) when every interior position shares them
     divisor: float
     coords: np.ndarray  # float64 (n,): NumPy's three-point weights from these inside; (0,) otherwise
     row_index: np.ndarray  # int64 (lo + n - hi, M): samples of each edge row
@@ -36,7 +36,7 @@ def axis_tables(plan: AxisPlan, n: int) -> AxisTables:
     if plan.central_coords is not None:
         lo, hi = 1, n - 1
         offsets = np.array([-1, 0, 1], dtype=np.int64)
-        weights = np.zeros((1, 3))
+        weights = np.zeros((3, 1))
         divisor = 1.0
         coords = np.ascontiguousarray(plan.central_coords, dtype=np.float64)
     else:
@@ -78,10 +78,11 @@ def _is_relative(piece: Piece) -> bool:
 
 def _interior_weights(piece: Piece, lo: int, hi: int) -> np.ndarray:
     if all(not isinstance(t.weight, np.ndarray) for t in piece.terms):
-        return np.array([[_as_float(t.weight) for t in piece.terms]])
+        return np.array([[_as_float(t.weight)] for t in piece.terms])
     start = piece.target.start
     columns = [np.broadcast_to(_weight_at(t, slice(lo - start, hi - start)), (hi - lo,)) for t in piece.terms]
-    return np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float64)
+    # One contiguous row per term, so a kernel streams the weights of consecutive positions.
+    return np.ascontiguousarray(np.stack(columns, axis=0), dtype=np.float64)
 
 
 def _explicit_row(plan: AxisPlan, n: int, i: int) -> tuple[list[int], list[float], float]:
