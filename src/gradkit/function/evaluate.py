@@ -1,0 +1,108 @@
+"""Evaluating a function at many points: one batched call, a pool of workers, or one by one.
+
+Every point really evaluated is counted, and a point where the function raises
+or returns non-finite values gives NaN there instead of stopping the others
+(the caller decides what to do with it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+
+class Evaluator:
+    """Calls ``func(point, *args, **kwargs)`` for points of shape ``input_shape``.
+
+    Parameters
+    ----------
+    func, args, kwargs
+        The user's function and its extra arguments.
+    input_shape : tuple
+        Shape of one point.
+    vectorized : bool
+        `func` takes a batch ``(k, *input_shape)`` and returns ``(k, *output_shape)``.
+    workers : int or map-like, optional
+        An int runs a process pool of that many workers (`func` must be picklable);
+        a callable ``workers(function, iterable)`` is used as a map, as in SciPy.
+    """
+
+    def __init__(self, func, args, kwargs, input_shape, *, vectorized=False, workers=None, dtype=np.float64):
+        self.func = func
+        self.args = tuple(args)
+        self.kwargs = dict(kwargs or {})
+        self.input_shape = tuple(input_shape)
+        self.vectorized = bool(vectorized)
+        self.workers = workers
+        self.dtype = dtype
+        self.nfev = 0
+        self.output_shape: tuple[int, ...] | None = None
+
+    def at(self, point: np.ndarray) -> np.ndarray:
+        """f at one point (raising what f raises): used for f(x) itself."""
+        (value,) = self.many(point[None], raise_errors=True)
+        return value
+
+    def many(self, points: np.ndarray, *, raise_errors: bool = False) -> np.ndarray:
+        """f at each of `points` (shape ``(k, n)``): an array ``(k, *output_shape)``."""
+        points = np.asarray(points)
+        k = points.shape[0]
+        if k == 0:
+            return np.empty((0, *(self.output_shape or ())))
+        shaped = points.reshape((k, *self.input_shape))
+        self.nfev += k
+        if self.vectorized:
+            values = np.asarray(self.func(shaped, *self.args, **self.kwargs))
+            if values.shape[:1] != (k,):
+                raise ValueError(
+                    f"vectorized f must return one value per point: got shape {values.shape} for {k} points"
+                )
+            return np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
+        results = self._map(shaped, raise_errors)
+        return np.stack([self._checked(v) for v in results])
+
+    def _batch(self, values: np.ndarray) -> np.ndarray:
+        if values.shape[1:] != self.output_shape:
+            raise ValueError(f"f returned shape {values.shape[1:]} at some points and {self.output_shape} at x")
+        return values
+
+    def _map(self, shaped: np.ndarray, raise_errors: bool) -> list:
+        call = _Call(self.func, self.args, self.kwargs, raise_errors)
+        if self.workers is None or self.workers == 1:
+            return [call(p) for p in shaped]
+        if callable(self.workers):
+            return list(self.workers(call, list(shaped)))
+        if isinstance(self.workers, int) and self.workers > 1:
+            with ProcessPoolExecutor(self.workers) as pool:
+                return list(pool.map(call, list(shaped)))
+        raise ValueError(f"workers must be None, an int >= 1 or a map-like callable, got {self.workers!r}")
+
+    def _checked(self, value: object) -> np.ndarray:
+        array = np.asarray(value)
+        if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+            raise TypeError(f"f must return numbers, got {type(value).__name__}")
+        if self.output_shape is None:
+            self.output_shape = array.shape
+        elif array.shape != self.output_shape and array.shape != ():
+            raise ValueError(f"f returned shape {array.shape} at one point and {self.output_shape} at x")
+        elif array.shape == () and self.output_shape != ():
+            return np.full(self.output_shape, np.nan)  # a failed point
+        return array
+
+
+class _Call:
+    """A picklable ``point -> f(point, *args, **kwargs)`` that turns failures into NaN."""
+
+    def __init__(self, func: Callable, args: tuple, kwargs: dict, raise_errors: bool):
+        self.func, self.args, self.kwargs, self.raise_errors = func, args, kwargs, raise_errors
+
+    def __call__(self, point: np.ndarray) -> object:
+        if self.raise_errors:
+            return self.func(point, *self.args, **self.kwargs)
+        try:
+            with np.errstate(all="ignore"):
+                return self.func(point, *self.args, **self.kwargs)
+        except (ArithmeticError, ValueError, FloatingPointError):
+            return np.nan

@@ -1,0 +1,179 @@
+"""Finite-difference Jacobians: fixed-step stencils, and adaptive Richardson extrapolation.
+
+Both work column by column of the Jacobian (one input coordinate at a time),
+evaluating all coordinates' points of a step in one batch. The adaptive
+method also watches for what makes a derivative untrustworthy: a kink (the
+one-sided slopes stay apart however small the step), points where f is not
+finite (the coordinate is redone with a one-sided sequence on the good side),
+and steps that leave `bounds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gradkit.function.evaluate import Evaluator
+from gradkit.function.richardson import extrapolate
+from gradkit.function.steps import EPS, first_richardson_step, fixed_step
+from gradkit.stencils import stencil
+
+
+@dataclass
+class Columns:
+    """Derivative columns for some coordinates: value and error ``(m, *output_shape)``, per-coordinate notes."""
+
+    value: np.ndarray
+    error: np.ndarray
+    suspect: np.ndarray  # bool (m,): a kink or a failure seen for this coordinate
+    notes: list[str] = field(default_factory=list)
+
+
+def _displaced(x0: np.ndarray, coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Points x0 + offsets[i] * e_coords[i], one row each."""
+    points = np.repeat(x0[None], len(coords), axis=0)
+    points[np.arange(len(coords)), coords] += offsets
+    return points
+
+
+def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
+    return values.reshape(values.shape + (1,) * extra_dims)
+
+
+def fixed_columns(
+    ev: Evaluator, x0: np.ndarray, f0: np.ndarray, coords: np.ndarray, *, scheme: str, accuracy: int, step=None
+) -> Columns:
+    """Central, forward or backward differences of the given `accuracy` at one step per coordinate.
+
+    The error estimate is the distance to the stencil one order less accurate on the same samples,
+    plus the rounding noise.
+    """
+    p = accuracy
+    offsets = {"central": np.arange(-(p // 2), p // 2 + 1), "forward": np.arange(p + 1), "backward": np.arange(-p, 1)}[
+        scheme
+    ]
+    x = x0[coords]
+    h = fixed_step(x, 1, accuracy) if step is None else step[coords]
+    h = (x + h) - x  # a step that x + h represents exactly
+    samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
+    for o in offsets:
+        if o != 0:
+            samples[int(o)] = ev.many(_displaced(x0, coords, o * h))
+    extra = f0.ndim
+    weights = stencil(1, offsets)
+    value = sum(w * samples[int(o)] for o, w in zip(offsets, weights)) / _column(h, extra)
+    by_distance = sorted(offsets, key=lambda o: (abs(o), o))[:-1]
+    lower_weights = stencil(1, by_distance)
+    lower = sum(w * samples[int(o)] for o, w in zip(by_distance, lower_weights)) / _column(h, extra)
+    magnitude = sum(abs(w) * np.abs(samples[int(o)]) for o, w in zip(offsets, weights))
+    noise = EPS * magnitude / _column(h, extra)
+    error = np.abs(value - lower) + noise
+    bad = ~np.isfinite(value)
+    suspect = bad.reshape(len(coords), -1).any(axis=1)
+    notes = [f"f is not finite at a stencil point of x[{c}]" for c in coords[suspect]]
+    return Columns(value, np.where(bad, np.inf, error), suspect, notes)
+
+
+def richardson_columns(
+    ev: Evaluator,
+    x0: np.ndarray,
+    f0: np.ndarray,
+    coords: np.ndarray,
+    *,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    step=None,
+    relative: bool = False,
+) -> Columns:
+    """Adaptive central differences with Richardson extrapolation, falling back to one-sided ones."""
+    x = x0[coords]
+    h0 = first_richardson_step(x, relative=relative) if step is None else step[coords].copy()
+    side = np.zeros(len(coords), dtype=int)  # 0 central, +1 forward, -1 backward
+    notes: list[str] = []
+    if bounds is not None:
+        lower, upper = bounds[0][coords], bounds[1][coords]
+        room_up, room_down = upper - x, x - lower
+        side = np.where(room_up < h0, -1, side)
+        side = np.where(room_down < h0, np.where(room_up < h0, 0, 1), side)
+        squeezed = (room_up < h0) & (room_down < h0)
+        h0 = np.where(squeezed, 0.5 * np.minimum(room_up, room_down), h0)
+        h0 = np.where(side == 1, np.minimum(h0, room_up), np.where(side == -1, np.minimum(h0, room_down), h0))
+        notes += [f"x[{c}] is near a bound: one-sided differences" for c in coords[side != 0]]
+    result = _empty_columns(len(coords), f0)
+    for direction in (0, 1, -1):
+        chosen = np.flatnonzero(side == direction)
+        if len(chosen):
+            _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
+    failed = np.flatnonzero(~np.isfinite(result.value.reshape(len(coords), -1)).all(axis=1) & (side == 0))
+    for i in failed:
+        # f failed somewhere on one side: redo this coordinate on the side where it is finite.
+        for direction in (1, -1):
+            retry = _sequence(ev, x0, f0, coords[[i]], h0[[i]], direction)
+            if np.all(np.isfinite(retry.value)):
+                _store(result, np.array([i]), retry)
+                word = "forward" if direction == 1 else "backward"
+                notes.append(f"f is not finite or raised near x[{coords[i]}]: used a {word} difference there")
+                break
+        else:
+            notes.append(f"f is not finite on either side of x[{coords[i]}]")
+    result.notes = notes + result.notes
+    return result
+
+
+def _empty_columns(m: int, f0: np.ndarray) -> Columns:
+    shape = (m, *f0.shape)
+    return Columns(np.full(shape, np.nan), np.full(shape, np.inf), np.zeros(m, dtype=bool), [])
+
+
+def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
+    target.value[rows] = part.value
+    target.error[rows] = part.error
+    target.suspect[rows] = part.suspect
+    target.notes += part.notes
+
+
+def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
+    """One Richardson sequence for `coords`: central (direction 0) or one-sided (+1 forward, -1 backward)."""
+    extra = f0.ndim
+    x = x0[coords]
+    spreads: list[np.ndarray] = []
+    spread_noise: list[np.ndarray] = []
+
+    def estimate(k: int):
+        h = (x + h0 / 2.0**k) - x
+        if direction == 0:
+            plus = ev.many(_displaced(x0, coords, h))
+            minus = ev.many(_displaced(x0, coords, -h))
+            hc = _column(h, extra)
+            value = (plus - minus) / (2 * hc)
+            # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
+            # for a differentiable f and stays put at a kink.
+            spreads.append(np.abs(plus - 2 * f0 + minus) / hc)
+            spread_noise.append(EPS * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc)
+            noise = EPS * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
+            return value, noise
+        signed = direction * h
+        shifted = ev.many(_displaced(x0, coords, signed))
+        hc = _column(signed, extra)
+        value = (shifted - f0) / hc
+        return value, EPS * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
+
+    fit = extrapolate(estimate, power=2 if direction == 0 else 1)
+    value, error = fit.value, fit.error
+    suspect = np.zeros(len(coords), dtype=bool)
+    notes: list[str] = []
+    if direction == 0 and len(spreads) >= 3:
+        kinked = _kinks(spreads, spread_noise[-1])
+        for i in np.flatnonzero(kinked.reshape(len(coords), -1).any(axis=1)):
+            notes.append(f"f does not look differentiable at x[{coords[i]}]: the one-sided slopes differ")
+        error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
+        suspect |= kinked.reshape(len(coords), -1).any(axis=1)
+    return Columns(value, error, suspect, notes)
+
+
+def _kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
+    """Where the one-sided slopes stopped converging to each other over the last three steps."""
+    a, b, c = spreads[-3], spreads[-2], spreads[-1]
+    stalled = (b > 0.75 * a) & (c > 0.75 * b)
+    # Rounding noise also stops the spread from shrinking; a kink's spread stands far above it.
+    return stalled & (c > 100 * noise)

@@ -1,0 +1,73 @@
+"""Richardson extrapolation of a sequence of finite-difference estimates, with error estimates.
+
+Given estimates D(h) at steps h0, h0/2, h0/4, ... whose error is a series in
+h**p, h**2p, ... (p = 2 for symmetric stencils, 1 for one-sided ones), each new
+row of the Neville table cancels one more term. The error of an entry is
+estimated as the larger of its distances to the entries it was built from,
+plus the rounding noise of its row, amplified by the extrapolation; for each
+element the entry with the smallest estimate wins. The sequence stops when
+the estimate reaches the rounding floor, or when it has grown for two rows in
+a row (the steps have become too small), or after `max_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+#: How much extrapolation can amplify the rounding noise of one row (sum of |coefficients|, bounded).
+NOISE_GAIN = 3.0
+
+
+@dataclass
+class Extrapolation:
+    value: np.ndarray
+    error: np.ndarray
+    steps_used: int
+
+
+def extrapolate(
+    estimate: Callable[[float], tuple[np.ndarray, np.ndarray]],
+    *,
+    power: int,
+    max_rows: int = 12,
+    min_rows: int = 3,
+    target: float = 1e-15,
+) -> Extrapolation:
+    """Run the Richardson sequence; `estimate(k)` returns (D, noise) for the k-th step h0 / 2**k."""
+    previous: list[np.ndarray] = []
+    best = best_error = None
+    grown = 0
+    for k in range(max_rows):
+        first, noise = estimate(k)
+        row = [first]
+        errors = [np.full(first.shape, np.inf)]
+        for m in range(1, k + 1):
+            factor = 2.0 ** (power * m) - 1.0
+            row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factor)
+            spread = np.maximum(np.abs(row[m] - row[m - 1]), np.abs(row[m] - previous[m - 1]))
+            errors.append(spread + NOISE_GAIN * noise)
+        row_best, row_error = _pick(row, errors)
+        if best is None:
+            best, best_error = row_best, np.where(np.isfinite(row_error), row_error, np.inf)
+        else:
+            grown = grown + 1 if k >= min_rows and np.all(row_error > 2 * best_error) else 0
+            better = row_error < best_error
+            best = np.where(better, row_best, best)
+            best_error = np.where(better, row_error, best_error)
+        previous = row
+        if k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * NOISE_GAIN * noise)):
+            return Extrapolation(best, best_error, k + 1)
+        if grown >= 2:
+            return Extrapolation(best, best_error, k + 1)
+    return Extrapolation(best, best_error, max_rows)
+
+
+def _pick(row: list[np.ndarray], errors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    stacked_errors = np.stack(errors)
+    stacked_errors = np.where(np.isfinite(stacked_errors), stacked_errors, np.inf)
+    choice = np.argmin(stacked_errors, axis=0)
+    values = np.take_along_axis(np.stack(row), choice[None], axis=0)[0]
+    return values, np.take_along_axis(stacked_errors, choice[None], axis=0)[0]
