@@ -2,7 +2,9 @@
 
 Sampled data on grids (a drop-in superset of `numpy.gradient` with higher
 accuracy orders and periodic axes), finite-difference weights for any
-stencil, and vector-calculus operators.
+stencil, vector-calculus operators, and derivatives of Python functions at
+points (adaptive finite differences with honest error estimates, complex
+step, automatic differentiation through torch or JAX).
 
 Examples
 --------
@@ -12,9 +14,35 @@ Examples
 array([3., 4., 6., 8., 9.])
 """
 
+from gradkit.function import (
+    GradientCheck,
+    Result,
+    check_grad,
+    derivative,
+    directional,
+    grad,
+    hessian,
+    jacobian,
+)
 from gradkit.grid import curl, differentiate, divergence, gradient, laplacian
 from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "curl", "differentiate", "divergence", "gradient", "laplacian", "stencil"]
+__all__ = [
+    "GradientCheck",
+    "Result",
+    "__version__",
+    "check_grad",
+    "curl",
+    "derivative",
+    "differentiate",
+    "directional",
+    "divergence",
+    "grad",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "laplacian",
+    "stencil",
+]

@@ -39,6 +39,9 @@ class Evaluator:
         self.dtype = dtype
         self.nfev = 0
         self.output_shape: tuple[int, ...] | None = None
+        #: Relative rounding of f's values: float64's, or float32's while every value f returned was a
+        #: float32 number (f computed in single precision is that noisy, whatever type it returns).
+        self.precision = float(np.finfo(np.float32).eps)
 
     def at(self, point: np.ndarray) -> np.ndarray:
         """f at one point (raising what f raises): used for f(x) itself."""
@@ -59,9 +62,19 @@ class Evaluator:
                 raise ValueError(
                     f"vectorized f must return one value per point: got shape {values.shape} for {k} points"
                 )
-            return np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
+            checked = np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
+            return self._noted(checked)
         results = self._map(shaped, raise_errors)
-        return np.stack([self._checked(v) for v in results])
+        return self._noted(np.stack([self._checked(v) for v in results]))
+
+    def _noted(self, values: np.ndarray) -> np.ndarray:
+        if self.precision < 1e-10:
+            return values
+        finite = values[np.isfinite(values)]
+        parts = (finite.real, finite.imag) if np.iscomplexobj(finite) else (finite,)
+        if not all(np.array_equal(p.astype(np.float32).astype(np.float64), p) for p in parts):
+            self.precision = float(np.finfo(np.float64).eps)
+        return values
 
     def _batch(self, values: np.ndarray) -> np.ndarray:
         if values.shape[1:] != self.output_shape:

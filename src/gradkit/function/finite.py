@@ -67,7 +67,7 @@ def fixed_columns(
     lower_weights = stencil(1, by_distance)
     lower = sum(w * samples[int(o)] for o, w in zip(by_distance, lower_weights)) / _column(h, extra)
     magnitude = sum(abs(w) * np.abs(samples[int(o)]) for o, w in zip(offsets, weights))
-    noise = EPS * magnitude / _column(h, extra)
+    noise = ev.precision * magnitude / _column(h, extra)
     error = np.abs(value - lower) + noise
     bad = ~np.isfinite(value)
     suspect = bad.reshape(len(coords), -1).any(axis=1)
@@ -149,14 +149,14 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
             # for a differentiable f and stays put at a kink.
             spreads.append(np.abs(plus - 2 * f0 + minus) / hc)
-            spread_noise.append(EPS * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc)
-            noise = EPS * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
+            spread_noise.append(ev.precision * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc)
+            noise = ev.precision * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
             return value, noise
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
         hc = _column(signed, extra)
         value = (shifted - f0) / hc
-        return value, EPS * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
+        return value, ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
 
     fit = extrapolate(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error

@@ -36,5 +36,7 @@ class Result:
     message: str
 
     def __repr__(self) -> str:
-        lines = [f"{name}: {getattr(self, name)!r}" for name in ("value", "error", "nfev", "method", "success", "message")]
+        lines = [
+            f"{name}: {getattr(self, name)!r}" for name in ("value", "error", "nfev", "method", "success", "message")
+        ]
         return "Result(\n  " + ",\n  ".join(lines) + "\n)"

@@ -1,0 +1,141 @@
+"""Validation of the arguments shared by the derivative functions, once, at the edge."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradkit.function.evaluate import Evaluator
+from gradkit.function.steps import check_step
+
+METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
+
+
+@dataclass
+class Problem:
+    """A validated request: f as an evaluator, the point, the coordinates to differentiate."""
+
+    evaluator: Evaluator
+    x0: np.ndarray  # float64 (n,): the point, flattened
+    shape: tuple[int, ...]  # the shape of x
+    coords: np.ndarray  # int (m,): flat indices of the coordinates to differentiate
+    f0: np.ndarray  # f(x)
+    step: np.ndarray | None  # (n,) user steps
+    bounds: tuple[np.ndarray, np.ndarray] | None
+    subset: bool  # wrt was given: the derivative axis has length m instead of x's shape
+
+    @property
+    def size(self) -> int:
+        return self.x0.size
+
+
+def check_callable(f: object) -> None:
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+
+
+def check_method(method: str, allowed: tuple[str, ...] = METHODS) -> str:
+    if method not in allowed:
+        raise ValueError(f"method must be one of {', '.join(map(repr, allowed))}, got {method!r}")
+    return method
+
+
+def as_point(x: object) -> np.ndarray:
+    """x as a float64 array; anything that is not real numbers is a TypeError naming x."""
+    try:
+        array = np.asarray(x)
+    except Exception:
+        raise TypeError(f"x must be an array of real numbers, got {type(x).__name__}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"x must be an array of real numbers, got dtype {array.dtype}")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError("x must be finite")
+    return array
+
+
+def prepare(
+    f: Callable,
+    x: object,
+    *,
+    wrt=None,
+    args=(),
+    kwargs=None,
+    vectorized=False,
+    workers=None,
+    step=None,
+    bounds=None,
+    dtype=np.float64,
+) -> Problem:
+    """Validate everything and evaluate f(x) (which must be finite)."""
+    check_callable(f)
+    point = as_point(x)
+    if not isinstance(args, tuple):
+        args = (args,)
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise TypeError(f"kwargs must be a dict, got {type(kwargs).__name__}")
+    coords = wrt_indices(wrt, point.shape)
+    x0 = point.reshape(-1)
+    evaluator = Evaluator(f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype)
+    box = check_bounds(bounds, x0)
+    f0 = evaluator.at(x0)
+    if not np.all(np.isfinite(f0)):
+        raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")
+    return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), check_step(step, x0.size), box, wrt is not None)
+
+
+def wrt_indices(wrt: object, shape: tuple[int, ...]) -> np.ndarray:
+    """Flat indices selected by `wrt`: None (all), an int, a sequence of ints, a slice or a boolean mask."""
+    size = int(np.prod(shape))
+    if wrt is None:
+        return np.arange(size)
+    if isinstance(wrt, slice):
+        indices = np.arange(size)[wrt]
+    else:
+        selection = np.asarray(wrt)
+        if selection.dtype == np.bool_:
+            if selection.size != size:
+                raise ValueError(f"wrt as a mask must have one entry per element of x ({size}), got {selection.size}")
+            indices = np.flatnonzero(selection.reshape(-1))
+        elif selection.dtype.kind in "iu":
+            indices = selection.reshape(-1).astype(np.int64)
+            out_of_range = indices[(indices < -size) | (indices >= size)]
+            if len(out_of_range):
+                raise ValueError(f"wrt index {int(out_of_range[0])} is out of range for x with {size} elements")
+            indices = np.where(indices < 0, indices + size, indices)
+        else:
+            raise TypeError(f"wrt must be an int, a sequence of ints, a slice or a boolean mask, got {wrt!r}")
+    if len(indices) == 0:
+        raise ValueError("wrt selects no element of x")
+    if len(np.unique(indices)) != len(indices):
+        raise ValueError(f"wrt repeats an index: {indices.tolist()}")
+    return indices
+
+
+def check_bounds(bounds: object, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    if bounds is None:
+        return None
+    try:
+        lower, upper = bounds
+        lower = np.broadcast_to(np.asarray(lower, dtype=np.float64).reshape(-1), x0.shape).copy()
+        upper = np.broadcast_to(np.asarray(upper, dtype=np.float64).reshape(-1), x0.shape).copy()
+    except (TypeError, ValueError):
+        raise ValueError("bounds must be (lower, upper), each a number or one per element of x") from None
+    if np.any(lower > x0) or np.any(upper < x0):
+        raise ValueError("x must lie inside bounds")
+    if np.any(lower >= upper):
+        raise ValueError("bounds must have lower < upper")
+    return lower, upper
+
+
+def check_accuracy(accuracy: object) -> int:
+    try:
+        value = operator.index(accuracy)
+    except TypeError:
+        raise TypeError(f"accuracy must be an even integer from 2 to 10, got {accuracy!r}") from None
+    if value < 1 or value > 10:
+        raise ValueError(f"accuracy must be from 1 to 10 (even for central differences), got {value}")
+    return value
