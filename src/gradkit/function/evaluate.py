@@ -72,7 +72,12 @@ class Evaluator:
             return values
         finite = values[np.isfinite(values)]
         parts = (finite.real, finite.imag) if np.iscomplexobj(finite) else (finite,)
-        if not all(np.array_equal(p.astype(np.float32).astype(np.float64), p) for p in parts):
+        with np.errstate(over="ignore"):
+            single = all(np.array_equal(p.astype(np.float32).astype(np.float64), p) for p in parts)
+        # Exact arithmetic on short binary fractions (a polynomial at x +- 1/8) also gives float32
+        # numbers, but with short mantissas; single-precision results use nearly all 24 bits.
+        bits = [_significant_bits(p).mean() for p in parts if p.size]
+        if not single or not bits or np.mean(bits) < 20:
             self.precision = float(np.finfo(np.float64).eps)
         return values
 
@@ -103,6 +108,16 @@ class Evaluator:
         elif array.shape == () and self.output_shape != ():
             return np.full(self.output_shape, np.nan)  # a failed point
         return array
+
+
+def _significant_bits(values: np.ndarray) -> np.ndarray:
+    """Bits of the 24-bit mantissa that float32-exact `values` use (0 for zero)."""
+    mantissa, _ = np.frexp(values)
+    integers = np.abs(mantissa * 2.0**24).astype(np.int64)
+    lowest = integers & -integers
+    with np.errstate(divide="ignore"):
+        trailing = np.where(integers > 0, np.log2(np.maximum(lowest, 1)), 24)
+    return 24 - trailing
 
 
 class _Call:

@@ -28,6 +28,7 @@ class Columns:
     error: np.ndarray
     suspect: np.ndarray  # bool (m,): a kink or a failure seen for this coordinate
     notes: list[str] = field(default_factory=list)
+    nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
 
 
 def _displaced(x0: np.ndarray, coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -57,9 +58,10 @@ def fixed_columns(
     h = fixed_step(x, 1, accuracy) if step is None else step[coords]
     h = (x + h) - x  # a step that x + h represents exactly
     samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
-    for o in offsets:
-        if o != 0:
-            samples[int(o)] = ev.many(_displaced(x0, coords, o * h))
+    moved = [int(o) for o in offsets if o != 0]
+    values = ev.many(np.concatenate([_displaced(x0, coords, o * h) for o in moved]))
+    for k, o in enumerate(moved):
+        samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
     extra = f0.ndim
     weights = stencil(1, offsets)
     value = sum(w * samples[int(o)] for o, w in zip(offsets, weights)) / _column(h, extra)
@@ -104,7 +106,7 @@ def richardson_columns(
         chosen = np.flatnonzero(side == direction)
         if len(chosen):
             _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
-    failed = np.flatnonzero(~np.isfinite(result.value.reshape(len(coords), -1)).all(axis=1) & (side == 0))
+    failed = np.flatnonzero(result.suspect & (side == 0) & result.nonfinite)
     for i in failed:
         # f failed somewhere on one side: redo this coordinate on the side where it is finite.
         for direction in (1, -1):
@@ -122,13 +124,14 @@ def richardson_columns(
 
 def _empty_columns(m: int, f0: np.ndarray) -> Columns:
     shape = (m, *f0.shape)
-    return Columns(np.full(shape, np.nan), np.full(shape, np.inf), np.zeros(m, dtype=bool), [])
+    return Columns(np.full(shape, np.nan), np.full(shape, np.inf), np.zeros(m, dtype=bool), [], np.zeros(m, bool))
 
 
 def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
     target.value[rows] = part.value
     target.error[rows] = part.error
     target.suspect[rows] = part.suspect
+    target.nonfinite[rows] = part.nonfinite
     target.notes += part.notes
 
 
@@ -138,12 +141,14 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     x = x0[coords]
     spreads: list[np.ndarray] = []
     spread_noise: list[np.ndarray] = []
+    nonfinite = np.zeros(len(coords), dtype=bool)
 
     def estimate(k: int):
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
-            plus = ev.many(_displaced(x0, coords, h))
-            minus = ev.many(_displaced(x0, coords, -h))
+            both = ev.many(np.concatenate([_displaced(x0, coords, h), _displaced(x0, coords, -h)]))
+            plus, minus = both[: len(coords)], both[len(coords) :]
+            nonfinite[:] |= ~np.isfinite(plus + minus).reshape(len(coords), -1).all(axis=1)
             hc = _column(h, extra)
             value = (plus - minus) / (2 * hc)
             # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
@@ -154,6 +159,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             return value, noise
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
+        nonfinite[:] |= ~np.isfinite(shifted).reshape(len(coords), -1).all(axis=1)
         hc = _column(signed, extra)
         value = (shifted - f0) / hc
         return value, ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
@@ -168,7 +174,11 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             notes.append(f"f does not look differentiable at x[{coords[i]}]: the one-sided slopes differ")
         error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
         suspect |= kinked.reshape(len(coords), -1).any(axis=1)
-    return Columns(value, error, suspect, notes)
+    if direction == 0:
+        suspect |= nonfinite  # a central sequence that met a non-finite value is redone one-sided
+    else:
+        suspect |= ~np.isfinite(value).reshape(len(coords), -1).all(axis=1)
+    return Columns(value, error, suspect, notes, nonfinite)
 
 
 def _kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:

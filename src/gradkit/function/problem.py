@@ -94,6 +94,8 @@ def wrt_indices(wrt: object, shape: tuple[int, ...]) -> np.ndarray:
         return np.arange(size)
     if isinstance(wrt, slice):
         indices = np.arange(size)[wrt]
+    elif isinstance(wrt, (list, tuple)) and len(wrt) == 0:
+        raise ValueError("wrt selects no element of x")
     else:
         selection = np.asarray(wrt)
         if selection.dtype == np.bool_:

@@ -1,0 +1,276 @@
+"""grad, jacobian, hessian, derivative, directional and check_grad: shapes, methods, options, errors."""
+
+import sys
+
+import numpy as np
+import pytest
+from helpers import gaussian, gaussian_gradient
+
+import gradkit as gk
+
+X0 = np.array([0.3, -0.7])
+
+
+class Counting:
+    """Wraps f and counts the points it is really called at (batches count each point)."""
+
+    def __init__(self, f, batched=False):
+        self.f, self.batched, self.calls, self.points = f, batched, 0, []
+
+    def __call__(self, p):
+        p = np.asarray(p)
+        self.calls += len(p) if self.batched else 1
+        self.points.extend(p.reshape(-1, p.shape[-1]) if self.batched else [p.copy()])
+        return self.f(p.T).T if self.batched else self.f(p)
+
+
+def test_returns_an_ndarray_or_a_result_with_every_field():
+    value = gk.grad(gaussian, X0)
+    assert isinstance(value, np.ndarray) and value.shape == (2,)
+    result = gk.grad(gaussian, X0, full_output=True)
+    assert isinstance(result, gk.Result)
+    assert result.error.shape == (2,) and result.method == "richardson" and result.success
+    assert "converged" in result.message
+    np.testing.assert_allclose(result.value, gaussian_gradient(X0), rtol=1e-11)
+    assert np.all(np.abs(result.value - gaussian_gradient(X0)) <= result.error)
+
+
+@pytest.mark.parametrize("method", ["richardson", "central", "forward", "backward", "complex"])
+def test_nfev_counts_the_points_really_evaluated(method):
+    f = Counting(lambda p: np.exp(-(p[0] ** 2)) * np.exp(-(p[1] ** 2)))
+    result = gk.grad(f, X0, method=method, full_output=True)
+    assert result.nfev == f.calls
+
+
+@pytest.mark.parametrize("scheme", ["central", "forward", "backward"])
+@pytest.mark.parametrize("accuracy", [2, 4, 6])
+def test_fixed_stencils_are_exact_for_polynomials_up_to_their_accuracy(scheme, accuracy):
+    coefficients = np.arange(1.0, accuracy + 2)
+    f = lambda p: np.polyval(coefficients, p[0]) + 0.5 * p[1] ** 2  # noqa: E731
+    exact = np.array([np.polyval(np.polyder(coefficients), 0.8), -0.4])
+    result = gk.grad(f, [0.8, -0.4], method=scheme, accuracy=accuracy, full_output=True)
+    np.testing.assert_allclose(result.value, exact, rtol=1e-7)
+    assert np.all(np.abs(result.value - exact) <= result.error)
+
+
+def test_fixed_step_error_estimate_bounds_the_true_error_on_a_transcendental_function():
+    for scheme in ("central", "forward", "backward"):
+        result = gk.grad(gaussian, X0, method=scheme, full_output=True)
+        assert np.all(np.abs(result.value - gaussian_gradient(X0)) <= result.error), scheme
+
+
+def test_complex_step_is_exact_to_rounding_and_rejects_functions_that_are_not_complex_safe():
+    result = gk.grad(lambda p: np.exp(p[0]) * np.sin(p[1]), [1.0, 2.0], method="complex", full_output=True)
+    np.testing.assert_allclose(result.value, [np.e * np.sin(2.0), np.e * np.cos(2.0)], rtol=2e-16)
+    assert result.nfev == 3
+    with pytest.raises(TypeError, match="complex-safe|keep complex input complex"):
+        gk.grad(lambda p: np.abs(p[0]) ** 3, [0.5], method="complex")
+
+
+def test_richardson_beats_fixed_steps():
+    f = lambda p: np.exp(p[0]) * np.sin(p[0])  # noqa: E731
+    exact = np.exp(1.0) * (np.sin(1.0) + np.cos(1.0))
+    adaptive = abs(gk.grad(f, [1.0])[0] - exact)
+    with pytest.warns(RuntimeWarning, match="central derivative may be inaccurate"):
+        fixed = abs(gk.grad(f, [1.0], method="central")[0] - exact)
+    assert adaptive < fixed / 100
+
+
+@pytest.mark.parametrize(
+    ("wrt", "expected"),
+    [(1, [2.0]), ([0, 2], [4.0, 7.0]), (slice(0, 2), [4.0, 2.0]), (np.array([True, False, False, True]), [4.0, 5.0])],
+)
+def test_wrt_differentiates_only_a_subset(wrt, expected):
+    loss = lambda par: (par[0] - 1) ** 2 + par[1] ** 2 + par[2] * par[3]  # noqa: E731
+    f = Counting(loss)
+    result = gk.grad(f, [3.0, 1.0, 5.0, 7.0], wrt=wrt, full_output=True)
+    np.testing.assert_allclose(result.value, expected, rtol=1e-10)
+    # coordinates outside wrt are held fixed
+    moved = {i for p in f.points for i in np.flatnonzero(p != [3.0, 1.0, 5.0, 7.0])}
+    assert moved == set(np.arange(4)[wrt].tolist() if not isinstance(wrt, int) else [wrt])
+
+
+@pytest.mark.parametrize(
+    ("wrt", "error", "message"),
+    [
+        (4, ValueError, "out of range"),
+        ([0, 0], ValueError, "repeats"),
+        ([], ValueError, "no element"),
+        (np.array([True, False]), ValueError, "one entry per element"),
+        ("a", TypeError, "wrt must be"),
+    ],
+)
+def test_bad_wrt_names_the_problem(wrt, error, message):
+    with pytest.raises(error, match=message):
+        gk.grad(lambda p: p.sum(), np.zeros(4), wrt=wrt)
+
+
+def test_vectorized_evaluates_each_step_in_one_call_and_agrees():
+    calls = []
+
+    def batch(points):
+        calls.append(len(points))
+        return np.exp(-(points[:, 0] ** 2)) * np.exp(-(points[:, 1] ** 2))
+
+    result = gk.grad(batch, X0, vectorized=True, full_output=True)
+    np.testing.assert_allclose(result.value, gk.grad(gaussian, X0), rtol=1e-14)
+    assert result.nfev == sum(calls)
+    assert max(calls) == 4  # x +- h for both coordinates at once
+
+
+def test_vectorized_rosenbrock_in_1000_dimensions():
+    from scipy.optimize import rosen, rosen_der
+
+    x = np.random.default_rng(0).uniform(-1, 1, 1000)
+    value = gk.grad(lambda batch: rosen(batch.T), x, vectorized=True)
+    np.testing.assert_allclose(value, rosen_der(x), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("workers", [2, map])
+def test_workers_evaluate_in_parallel_with_the_same_answer(workers):
+    result = gk.grad(gaussian, X0, workers=workers, full_output=True)
+    serial = gk.grad(gaussian, X0, full_output=True)
+    np.testing.assert_array_equal(result.value, serial.value)
+    assert result.nfev == serial.nfev
+
+
+def test_bounds_keep_every_evaluation_inside_the_box():
+    f = Counting(lambda p: np.log(p[0]) + p[1])
+    result = gk.grad(f, [0.01, 0.0], bounds=([0.0, -1.0], [np.inf, 1.0]), full_output=True)
+    assert min(p[0] for p in f.points) >= 0.0
+    np.testing.assert_allclose(result.value, [100.0, 1.0], rtol=1e-8)
+    assert "bound" in result.message
+
+
+def test_non_finite_points_switch_to_one_sided_differences():
+    result = gk.grad(lambda p: np.sqrt(p[0] - 1.0), [1.05], full_output=True)
+    np.testing.assert_allclose(result.value, [0.5 / np.sqrt(0.05)], rtol=1e-9)
+    assert "forward difference" in result.message
+
+
+def test_function_raising_near_x_switches_to_one_sided_differences():
+    def guarded(p):
+        if p[0] > 1.0:
+            raise ValueError("outside the model's range")
+        return p[0] ** 3
+
+    result = gk.grad(guarded, [1.0], full_output=True)
+    np.testing.assert_allclose(result.value, [3.0], rtol=1e-9)
+    assert "backward difference" in result.message
+
+
+def test_jacobian_shape_is_output_shape_plus_input_shape():
+    matrix = np.arange(24.0).reshape(4, 6)
+    f = lambda p: matrix @ p.reshape(-1)  # noqa: E731
+    x = np.ones((2, 3))
+    value = gk.jacobian(f, x)
+    assert value.shape == (4, 2, 3)
+    np.testing.assert_allclose(value.reshape(4, 6), matrix, atol=1e-9)
+    assert gk.jacobian(f, x, wrt=[0, 5]).shape == (4, 2)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "options", "error", "message"),
+    [
+        (3.0, [1.0], {}, TypeError, "f must be callable"),
+        (np.sum, ["a"], {}, TypeError, "x must be an array of real numbers"),
+        (np.sum, [np.nan], {}, ValueError, "x must be finite"),
+        (lambda p: 1 / p[0] - np.inf, [1.0], {}, ValueError, r"f\(x\) is not finite"),
+        (lambda p: p, [1.0, 2.0], {}, TypeError, "use gk.jacobian"),
+        (np.sum, [1.0], {"method": "magic"}, ValueError, "method must be one of"),
+        (np.sum, [1.0], {"step": -1e-3}, ValueError, "step must be positive"),
+        (np.sum, [1.0], {"bounds": (2.0, 3.0)}, ValueError, "inside bounds"),
+        (np.sum, [1.0], {"method": "central", "accuracy": 3}, ValueError, "even accuracy"),
+        (np.sum, [1.0], {"workers": "many"}, ValueError, "workers must be"),
+    ],
+)
+def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):
+    with pytest.raises(error, match=message):
+        gk.grad(f, x, **options)
+
+
+def test_a_function_whose_output_shape_changes_is_rejected():
+    shapes = iter([1, 1, 2, 2, 2, 2, 2, 2, 2, 2])
+    with pytest.raises(ValueError, match="returned shape"):
+        gk.jacobian(lambda p: np.ones(next(shapes)), [1.0])
+
+
+def test_args_and_kwargs_reach_f():
+    f = lambda p, a, scale=1.0: scale * np.sum((p - a) ** 2)  # noqa: E731
+    np.testing.assert_allclose(gk.grad(f, [1.0, 2.0], args=(np.array([0.0, 1.0]),), kwargs={"scale": 3.0}), [6.0, 6.0])
+
+
+def test_hessian_is_symmetric_and_matches_the_analytic_one():
+    f = lambda p: np.exp(p[0]) * np.sin(p[1]) + p[0] ** 2 * p[2] ** 3  # noqa: E731
+    x = np.array([0.5, 1.2, -0.8])
+    exact = np.array(
+        [
+            [np.exp(0.5) * np.sin(1.2) + 2 * x[2] ** 3, np.exp(0.5) * np.cos(1.2), 6 * x[0] * x[2] ** 2],
+            [np.exp(0.5) * np.cos(1.2), -np.exp(0.5) * np.sin(1.2), 0.0],
+            [6 * x[0] * x[2] ** 2, 0.0, 6 * x[0] ** 2 * x[2]],
+        ]
+    )
+    for method in ("richardson", "central"):
+        result = gk.hessian(f, x, method=method, full_output=True)
+        np.testing.assert_array_equal(result.value, result.value.T)
+        np.testing.assert_allclose(result.value, exact, atol=1e-5 if method == "central" else 1e-9)
+        assert np.all(np.abs(result.value - exact) <= result.error + 1e-12), method
+    assert gk.hessian(f, x, wrt=[0, 2]).shape == (2, 2)
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_derivative_of_elementwise_functions_of_any_order(order):
+    x = np.linspace(-1.0, 2.0, 7)
+    result = gk.derivative(np.exp, x, order=order, full_output=True)
+    np.testing.assert_allclose(result.value, np.exp(x), rtol=1e-7)
+    assert np.all(np.abs(result.value - np.exp(x)) <= result.error)
+    sine = gk.derivative(np.sin, x, order=order)
+    np.testing.assert_allclose(sine, np.sin(x + order * np.pi / 2), atol=1e-6)
+
+
+def test_derivative_methods_and_errors():
+    x = np.array([0.1, 1.0])
+    np.testing.assert_allclose(gk.derivative(np.sin, x, method="complex"), np.cos(x), rtol=1e-15)
+    np.testing.assert_allclose(gk.derivative(np.sin, x, method="central"), np.cos(x), rtol=1e-9)
+    with pytest.raises(ValueError, match="first derivatives only"):
+        gk.derivative(np.sin, x, order=2, method="complex")
+    with pytest.raises(ValueError, match="elementwise"):
+        gk.derivative(np.sum, x)
+
+
+def test_directional_derivative_is_gradient_dot_v():
+    v = np.array([2.0, -1.0])
+    np.testing.assert_allclose(gk.directional(gaussian, X0, v), gaussian_gradient(X0) @ v, rtol=1e-10)
+    with pytest.raises(ValueError, match="v must have x's shape"):
+        gk.directional(gaussian, X0, [1.0])
+
+
+def test_check_grad_accepts_a_right_gradient_and_points_at_a_wrong_one():
+    assert gk.check_grad(gaussian, gaussian_gradient, X0)
+    wrong = gk.check_grad(gaussian, lambda p: gaussian_gradient(p) * [1.0, 1.001], X0)
+    assert not wrong.ok and wrong.index == (1,)
+
+
+def test_automatic_differentiation_with_torch():
+    torch = pytest.importorskip("torch")
+    x = torch.tensor([0.3, -0.7], dtype=torch.float64)
+    f = lambda t: torch.exp(-(t[0] ** 2)) * torch.exp(-(t[1] ** 2))  # noqa: E731
+    value = gk.grad(f, x)
+    assert isinstance(value, torch.Tensor)
+    np.testing.assert_allclose(value.numpy(), gaussian_gradient(X0), rtol=1e-15)
+    result = gk.grad(f, x, full_output=True)
+    assert result.method == "ad" and result.success
+    np.testing.assert_allclose(gk.grad(f, x, wrt=[1]).numpy(), gaussian_gradient(X0)[1:], rtol=1e-15)
+    np.testing.assert_allclose(gk.grad(f, X0, method="ad", backend="torch").numpy(), gaussian_gradient(X0))
+    hessian = gk.hessian(lambda t: (t**3).sum(), torch.tensor([1.0, 2.0], dtype=torch.float64))
+    np.testing.assert_allclose(hessian.numpy(), np.diag([6.0, 12.0]))
+    with pytest.raises(TypeError, match="use gk.jacobian"):
+        gk.grad(lambda t: t * 2, x)
+
+
+def test_ad_needs_an_ad_array_or_a_backend_and_names_the_missing_extra(monkeypatch):
+    with pytest.raises(TypeError, match="backend='torch'"):
+        gk.grad(np.sum, [1.0], method="ad")
+    monkeypatch.setitem(sys.modules, "jax", None)
+    with pytest.raises(ImportError, match=r"gradkit\[jax\]"):
+        gk.grad(np.sum, [1.0], method="ad", backend="jax")
