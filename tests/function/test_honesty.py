@@ -80,7 +80,7 @@ KINKS = [
 
 
 def run(case):
-    name, f, df, x = case
+    _, f, df, x = case
     result = gk.grad(f, np.array(x), full_output=True)
     true = np.asarray(df(np.array(x)), dtype=float)
     absolute = np.abs(result.value - true)
