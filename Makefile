@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench-grid
+.PHONY: demo test bench-grid bench-functions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,8 @@ bench-grid: $(BIN)/python
 	$(PIP) install "torch==2.13.0"
 	$(PIP) install -e ".[all,bench]"
 	$(BIN)/python benchmarks/grid.py
+
+bench-functions: $(BIN)/python
+	$(PIP) install "torch==2.13.0"
+	$(PIP) install -e ".[all,bench]"
+	$(BIN)/python benchmarks/functions.py

@@ -57,9 +57,39 @@ def seed_nonuniform_sine(echo: Callable[[str], None]) -> None:
     echo(f"   np.gradient(edge_order=2): max |error| = {error:.2e}")
 
 
+def seed_function_at_a_point(echo: Callable[[str], None]) -> None:
+    """The seed function f(x, y) = exp(-x^2) exp(-y^2) at (0.3, -0.7) by every method."""
+    import warnings
+
+    point = np.array([0.3, -0.7])
+
+    def f(p):
+        return np.exp(-(p[0] ** 2)) * np.exp(-(p[1] ** 2))
+
+    exact = -2 * point * f(point)
+    echo("4. A Python function at a point: f(x, y) = exp(-x^2)*exp(-y^2) at (0.3, -0.7)")
+    echo(f"   exact gradient: ({exact[0]:.15f}, {exact[1]:.15f})")
+    echo(f"   {'method':<11} {'gradient':<40} {'true error':>10} {'estimate':>10} {'nfev':>5}")
+    for method in ("richardson", "central", "forward", "backward", "complex"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = gk.grad(f, point, method=method, full_output=True)
+        value = f"({r.value[0]:.15f}, {r.value[1]:.15f})"
+        echo(f"   {method:<11} {value:<40} {np.abs(r.value - exact).max():10.1e} {r.error.max():10.1e} {r.nfev:5d}")
+    echo("   (automatic differentiation: pass a torch tensor or a JAX array, or method='ad', backend='torch')")
+
+    def loss(par):
+        return (par[0] - 1.0) ** 2 + 3.0 * par[1] ** 2 + par[0] * par[2] + np.sin(par[3])
+
+    par = np.array([2.0, 0.5, -1.0, 0.3])
+    partial = gk.grad(loss, par, wrt=slice(0, 2))
+    echo("   Only some inputs: loss(par) = (par0 - 1)^2 + 3 par1^2 + par0 par2 + sin(par3), par = [2, 0.5, -1, 0.3]")
+    echo(f"   gk.grad(loss, par, wrt=slice(0, 2)) = {_fmt(partial)}   (exact: [1, 3])")
+
+
 def run(echo: Callable[[str], None] = print) -> None:
     """Print the whole tour."""
-    for section in (seed_parabola, seed_potential, seed_nonuniform_sine):
+    for section in (seed_parabola, seed_potential, seed_nonuniform_sine, seed_function_at_a_point):
         section(echo)
         echo("")
 

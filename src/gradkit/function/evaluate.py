@@ -89,9 +89,11 @@ class Evaluator:
     def _map(self, shaped: np.ndarray, raise_errors: bool) -> list:
         call = _Call(self.func, self.args, self.kwargs, raise_errors)
         if self.workers is None or self.workers == 1:
-            return [call(p) for p in shaped]
+            with np.errstate(all="ignore" if not raise_errors else "warn"):
+                return [call(p) for p in shaped]
         if callable(self.workers):
-            return list(self.workers(call, list(shaped)))
+            with np.errstate(all="ignore"):
+                return list(self.workers(call, list(shaped)))
         if isinstance(self.workers, int) and self.workers > 1:
             with ProcessPoolExecutor(self.workers) as pool:
                 return list(pool.map(call, list(shaped)))
@@ -99,7 +101,7 @@ class Evaluator:
 
     def _checked(self, value: object) -> np.ndarray:
         array = np.asarray(value)
-        if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        if array.dtype.kind not in "biufc":
             raise TypeError(f"f must return numbers, got {type(value).__name__}")
         if self.output_shape is None:
             self.output_shape = array.shape
@@ -130,7 +132,6 @@ class _Call:
         if self.raise_errors:
             return self.func(point, *self.args, **self.kwargs)
         try:
-            with np.errstate(all="ignore"):
-                return self.func(point, *self.args, **self.kwargs)
+            return self.func(point, *self.args, **self.kwargs)
         except (ArithmeticError, ValueError, FloatingPointError):
             return np.nan

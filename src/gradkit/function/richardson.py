@@ -49,7 +49,7 @@ def extrapolate(
             row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factor)
             spread = np.maximum(np.abs(row[m] - row[m - 1]), np.abs(row[m] - previous[m - 1]))
             errors.append(spread + NOISE_GAIN * noise)
-        row_best, row_error = _pick(row, errors)
+        row_best, row_error = _pick(row, errors) if k else (first, errors[0])
         if best is None:
             best, best_error = row_best, np.where(np.isfinite(row_error), row_error, np.inf)
         else:
@@ -69,8 +69,10 @@ def extrapolate(
 
 
 def _pick(row: list[np.ndarray], errors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    stacked_errors = np.stack(errors)
-    stacked_errors = np.where(np.isfinite(stacked_errors), stacked_errors, np.inf)
-    choice = np.argmin(stacked_errors, axis=0)
-    values = np.take_along_axis(np.stack(row), choice[None], axis=0)[0]
-    return values, np.take_along_axis(stacked_errors, choice[None], axis=0)[0]
+    """Elementwise, the entry of `row` with the smallest finite error."""
+    best, best_error = row[1], np.where(np.isfinite(errors[1]), errors[1], np.inf)
+    for value, error in zip(row[2:], errors[2:]):
+        better = error < best_error
+        best = np.where(better, value, best)
+        best_error = np.where(better, error, best_error)
+    return best, best_error

@@ -1,0 +1,169 @@
+"""Side-by-side gradients of Python functions: gradkit's methods against SciPy, numdifftools and torch.
+
+Run with ``make bench-functions`` (or ``.venv/bin/python benchmarks/functions.py``). For each test function
+it prints the relative error against the exact gradient, the number of function evaluations and the wall
+time per call (best of several), then times a 1000-dimensional Rosenbrock gradient evaluated in batches.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import approx_fprime, rosen, rosen_der
+
+import gradkit as gk
+
+
+def best_time(call: Callable[[], object], budget: float = 0.3) -> float:
+    call()
+    times = []
+    deadline = time.perf_counter() + budget
+    while time.perf_counter() < deadline or len(times) < 3:
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+class Counted:
+    def __init__(self, f):
+        self.f, self.calls = f, 0
+
+    def __call__(self, x, *args):
+        self.calls += 1
+        return self.f(x)
+
+
+def cases():
+    def exp_sin(x):
+        return np.exp(x[0]) * np.sin(x[0])
+
+    def gaussian(x):
+        return np.exp(-(x[0] ** 2)) * np.exp(-(x[1] ** 2))
+
+    def inverse(x):
+        return 1.0 / x[0]
+
+    return [
+        (
+            "exp(x)sin(x) @1",
+            exp_sin,
+            np.array([1.0]),
+            np.array([np.exp(1.0) * (np.sin(1.0) + np.cos(1.0))]),
+            "torch.exp(x[0]) * torch.sin(x[0])",
+        ),
+        (
+            "Rosenbrock 10-D @0.5",
+            rosen,
+            np.full(10, 0.5),
+            rosen_der(np.full(10, 0.5)),
+            "(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum()",
+        ),
+        (
+            "Gaussian 2-D",
+            gaussian,
+            np.array([0.3, -0.7]),
+            -2 * np.array([0.3, -0.7]) * np.exp(-0.09 - 0.49),
+            "torch.exp(-x[0] ** 2) * torch.exp(-x[1] ** 2)",
+        ),
+        ("1/x @1e-3", inverse, np.array([1e-3]), np.array([-1e6]), "1.0 / x[0]"),
+    ]
+
+
+def contenders(f, x, torch_source):
+    rows = {}
+    for method in ("richardson", "central", "forward", "complex"):
+
+        def run(method=method):
+            counted = Counted(f)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = gk.grad(counted, x, method=method)
+            return value, counted.calls
+
+        rows[f"gradkit {method}"] = run
+
+    def numdifftools_call():
+        import numdifftools as nd
+
+        counted = Counted(f)
+        return np.atleast_1d(nd.Gradient(counted)(x)), counted.calls
+
+    def scipy_differentiate():
+        from scipy.differentiate import jacobian
+
+        result = jacobian(lambda X: f(X), x)
+        return result.df, int(np.sum(result.nfev))
+
+    def fprime():
+        counted = Counted(f)
+        return approx_fprime(x, counted), counted.calls
+
+    rows["scipy.differentiate"] = scipy_differentiate
+    rows["numdifftools Gradient"] = numdifftools_call
+    rows["scipy approx_fprime"] = fprime
+    try:
+        import torch
+
+        function = eval(f"lambda x: {torch_source}", {"torch": torch})  # our own fixed source text, not input
+        gradient = torch.func.grad(function)
+        tensor = torch.tensor(x)
+        rows["torch autograd"] = lambda: (gradient(tensor).numpy(), 1)
+    except ImportError:
+        pass
+    try:
+        import jax
+        import jax.numpy as jnp
+
+        jax.config.update("jax_enable_x64", True)
+        function = eval(f"lambda x: {torch_source.replace('torch.', 'jnp.').replace('.sum()', '.sum()')}", {"jnp": jnp})
+        jitted = jax.jit(jax.grad(function))
+        rows["jax.jit(grad)"] = lambda: (np.asarray(jitted(jnp.asarray(x))), 1)
+    except ImportError:
+        pass
+    return rows
+
+
+def accuracy_table() -> None:
+    print(f"{'case':<22} {'method':<24} {'rel. error':>10} {'nfev':>6} {'time/call':>11}")
+    for name, f, x, exact, torch_source in cases():
+        for label, call in contenders(f, x, torch_source).items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value, nfev = call()
+                seconds = best_time(call)
+            error = np.max(np.abs(np.asarray(value) - exact) / np.abs(exact))
+            print(f"{name:<22} {label:<24} {error:10.1e} {nfev:6d} {seconds * 1e6:9.1f} us")
+        print()
+
+
+def rosenbrock_1000() -> None:
+    x = np.random.default_rng(0).uniform(-1, 1, 1000)
+    exact = rosen_der(x)
+
+    def batch(points):
+        return rosen(points.T)
+
+    fprime = best_time(lambda: approx_fprime(x, rosen), 1.0)
+    print("Rosenbrock 1000-D gradient, f vectorized over a batch of points:")
+    print(
+        f"{'scipy approx_fprime (1001 calls)':<44} {fprime * 1e3:8.2f} ms   rel. error "
+        f"{np.max(np.abs(approx_fprime(x, rosen) - exact) / np.abs(exact).max()):.1e}"
+    )
+    for method in ("forward", "central", "richardson"):
+        seconds = best_time(lambda method=method: gk.grad(batch, x, vectorized=True, method=method), 1.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = gk.grad(batch, x, vectorized=True, method=method)
+        print(
+            f"{'gradkit ' + method + ', vectorized':<44} {seconds * 1e3:8.2f} ms   rel. error "
+            f"{np.max(np.abs(value - exact) / np.abs(exact).max()):.1e}   {fprime / seconds:5.1f}x faster"
+        )
+
+
+if __name__ == "__main__":
+    accuracy_table()
+    rosenbrock_1000()
