@@ -95,7 +95,7 @@ def contenders(f, x, torch_source):
     def scipy_differentiate():
         from scipy.differentiate import jacobian
 
-        result = jacobian(lambda X: f(X), x)
+        result = jacobian(f, x)
         return result.df, int(np.sum(result.nfev))
 
     def fprime():
