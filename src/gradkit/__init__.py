@@ -29,7 +29,22 @@ from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
 
+_LAZY = {"Expression": "gradkit.symbolic", "FormulaError": "gradkit.symbolic", "plot": "gradkit.viz"}
+
+
+def __getattr__(name: str):
+    # Formulas need sympy and pictures matplotlib (optional extras): import them on first use only.
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        return module if name == "plot" else getattr(module, name)
+    raise AttributeError(f"module 'gradkit' has no attribute {name!r}")
+
+
 __all__ = [
+    "Expression",
+    "FormulaError",
     "GradientCheck",
     "Result",
     "__version__",
@@ -44,5 +59,6 @@ __all__ = [
     "hessian",
     "jacobian",
     "laplacian",
+    "plot",
     "stencil",
 ]

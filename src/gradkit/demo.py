@@ -87,6 +87,21 @@ def seed_function_at_a_point(echo: Callable[[str], None]) -> None:
     echo(f"   gk.grad(loss, par, wrt=slice(0, 2)) = {_fmt(partial)}   (exact: [1, 3])")
 
 
+def write_picture(path) -> str:
+    """The seed function's field, gradient arrows and an ascent path, written to `path`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    drawn = gk.plot.field("exp(-x^2)*exp(-y^2)", (-2, 2), (-2, 2))
+    gk.plot.path("exp(-x^2)*exp(-y^2)", (1.6, -1.2), step=0.3, steps=60, ax=drawn.ax)
+    drawn.ax.set_title("f(x, y) = exp(-x^2) exp(-y^2): gradient arrows point uphill", fontsize=10)
+    drawn.ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(drawn.ax.figure)
+    return str(path)
+
+
 def run(echo: Callable[[str], None] = print) -> None:
     """Print the whole tour."""
     for section in (seed_parabola, seed_potential, seed_nonuniform_sine, seed_function_at_a_point):

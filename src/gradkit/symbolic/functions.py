@@ -1,0 +1,60 @@
+"""The functions and constants a formula may use, as sympy objects."""
+
+from __future__ import annotations
+
+import sympy
+
+
+class cbrt(sympy.Function):  # noqa: N801 - the name a formula uses
+    """The real cube root (sympy's own cbrt is the principal, complex one for negative x)."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number and x.is_real:
+            return sympy.sign(x) * sympy.Abs(x) ** sympy.Rational(1, 3)
+        return None
+
+    def fdiff(self, argindex=1):
+        return 1 / (3 * cbrt(self.args[0]) ** 2)
+
+    def _latex(self, printer):
+        return r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
+
+
+def _log(base: int):
+    return lambda x: sympy.log(x, base)
+
+
+# name -> (number of arguments, or None for two or more; builder)
+FUNCTIONS = {
+    "sin": (1, sympy.sin),
+    "cos": (1, sympy.cos),
+    "tan": (1, sympy.tan),
+    "asin": (1, sympy.asin),
+    "acos": (1, sympy.acos),
+    "atan": (1, sympy.atan),
+    "atan2": (2, sympy.atan2),
+    "sinh": (1, sympy.sinh),
+    "cosh": (1, sympy.cosh),
+    "tanh": (1, sympy.tanh),
+    "asinh": (1, sympy.asinh),
+    "acosh": (1, sympy.acosh),
+    "atanh": (1, sympy.atanh),
+    "exp": (1, sympy.exp),
+    "log": (1, sympy.log),
+    "log10": (1, _log(10)),
+    "log2": (1, _log(2)),
+    "sqrt": (1, sympy.sqrt),
+    "cbrt": (1, cbrt),
+    "abs": (1, sympy.Abs),
+    "sign": (1, sympy.sign),
+    "erf": (1, sympy.erf),
+    "min": (None, sympy.Min),
+    "max": (None, sympy.Max),
+    "hypot": (2, lambda x, y: sympy.sqrt(x**2 + y**2)),
+}
+
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
+#: How our own sympy functions become NumPy functions in `lambdify`.
+NUMPY_TRANSLATIONS = {"cbrt": "cbrt"}

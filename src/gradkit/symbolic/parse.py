@@ -1,0 +1,216 @@
+"""Text -> sympy tree through an allowlist: no eval, exec, sympify or parse_expr on user text.
+
+The text is read by Python's own parser (`ast.parse`, which only builds a tree)
+after ``^`` is rewritten as ``**``, and the tree is walked node by node: numbers,
+variable names, ``+ - * / **``, unary minus and plus, and calls to a fixed set
+of functions become sympy objects directly; anything else is rejected with a
+`FormulaError` that names it and its column. Limits on the text's length, the
+number of nodes, the nesting depth, the size of numbers and of constant powers
+make every input finish quickly.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from gradkit.symbolic.errors import FormulaError
+from gradkit.symbolic.functions import CONSTANTS, FUNCTIONS
+
+MAX_LENGTH = 2000
+MAX_NODES = 1000
+MAX_DEPTH = 60
+MAX_NUMBER_DIGITS = 30
+MAX_EXPONENT = 1000
+MAX_CONSTANT_DIGITS = 400  # a constant power may not exceed 10**400
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    expr: sympy.Expr
+    names: frozenset[str]
+
+
+def parse(text: object) -> Parsed:
+    """Parse `text` into a sympy expression and the variable names it uses."""
+    if not isinstance(text, str):
+        raise FormulaError(f"a formula must be text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"formula too long: {len(text)} characters, at most {MAX_LENGTH}")
+    for index, char in enumerate(text):
+        if not (char.isascii() and (char.isprintable() or char in " \t")):
+            raise FormulaError(f"character {char!r} is not allowed (plain ASCII only)", index + 1)
+    if not text.strip():
+        raise FormulaError("empty formula")
+    source, columns = _caret_to_power(text)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        offset = (error.offset or 1) - 1 + (len(source) - len(source.lstrip()))
+        raise FormulaError(f"syntax error ({error.msg})", _original_column(columns, offset)) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("formula too deeply nested or too large") from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise FormulaError(f"formula too large: {nodes} syntax nodes, at most {MAX_NODES}")
+    builder = _Builder(columns, len(source) - len(source.lstrip()))
+    expr = builder.build(tree.body, depth=0)
+    return Parsed(expr, frozenset(builder.names))
+
+
+def _caret_to_power(text: str) -> tuple[str, list[int]]:
+    """Replace ``^`` by ``**``; also return, per character of the result, its column in `text`."""
+    out, columns = [], []
+    for index, char in enumerate(text):
+        if char == "^":
+            out += ["*", "*"]
+            columns += [index, index]
+        else:
+            out.append(char)
+            columns.append(index)
+    return "".join(out), columns
+
+
+def _original_column(columns: list[int], offset: int) -> int:
+    if not columns:
+        return 1
+    return columns[min(max(offset, 0), len(columns) - 1)] + 1
+
+
+class _Builder:
+    def __init__(self, columns: list[int], stripped: int):
+        self.columns = columns
+        self.stripped = stripped
+        self.names: set[str] = set()
+
+    def column(self, node: ast.AST) -> int | None:
+        offset = getattr(node, "col_offset", None)
+        return None if offset is None else _original_column(self.columns, offset + self.stripped)
+
+    def fail(self, message: str, node: ast.AST) -> FormulaError:
+        return FormulaError(message, self.column(node))
+
+    def build(self, node: ast.AST, depth: int) -> sympy.Expr:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"formula nested too deeply (more than {MAX_DEPTH} levels)", node)
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.build(node.operand, depth + 1)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            return self.binary(node, depth)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        raise self.fail(f"{_describe(node)} is not allowed", node)
+
+    def number(self, node: ast.Constant) -> sympy.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"{_describe(node)} is not allowed", node)
+        if isinstance(value, int):
+            if value.bit_length() > MAX_NUMBER_DIGITS * 3.33:
+                raise self.fail(f"number too large (more than {MAX_NUMBER_DIGITS} digits)", node)
+            return sympy.Integer(value)
+        if not math.isfinite(value):
+            raise self.fail("number too large", node)
+        return sympy.Float(value)
+
+    def name(self, node: ast.Name) -> sympy.Expr:
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        if node.id in FUNCTIONS:
+            raise self.fail(f"{node.id!r} is a function; call it like {node.id}(x)", node)
+        if not _NAME.match(node.id) or "__" in node.id:
+            raise self.fail(f"name {node.id!r} is not allowed", node)
+        self.names.add(node.id)
+        return sympy.Symbol(node.id, real=True)
+
+    def binary(self, node: ast.BinOp, depth: int) -> sympy.Expr:
+        operators = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+        kind = type(node.op)
+        if kind not in operators:
+            symbol = {ast.BitXor: "^", ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@"}.get(kind, kind.__name__)
+            raise self.fail(f"operator {symbol!r} is not allowed", node)
+        left = self.build(node.left, depth + 1)
+        right = self.build(node.right, depth + 1)
+        if kind is ast.Add:
+            return left + right
+        if kind is ast.Sub:
+            return left - right
+        if kind is ast.Mult:
+            return left * right
+        if kind is ast.Div:
+            return left / right
+        return self.power(node, left, right)
+
+    def power(self, node: ast.BinOp, base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+        if exponent.is_number:
+            magnitude = abs(complex(exponent.evalf(15)))
+            if magnitude > MAX_EXPONENT:
+                raise self.fail(f"exponent too large ({magnitude:.3g}; at most {MAX_EXPONENT})", node)
+            if base.is_number:
+                size = abs(complex(base.evalf(15)))
+                if size > 1 and magnitude * math.log10(size) > MAX_CONSTANT_DIGITS:
+                    raise self.fail(f"constant power too large (more than 10**{MAX_CONSTANT_DIGITS})", node)
+        elif base.is_number and not exponent.is_number:
+            pass  # a number to a symbolic power (2**x) is fine
+        return sympy.Pow(base, exponent)
+
+    def call(self, node: ast.Call, depth: int) -> sympy.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(f"{_describe(node.func)} cannot be called; allowed functions: {_allowed()}", node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise self.fail(f"unknown function {name!r}; allowed: {_allowed()}", node)
+        if node.keywords:
+            raise self.fail(f"keyword arguments are not allowed in {name}()", node)
+        arity, build = FUNCTIONS[name]
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail("argument unpacking is not allowed", node)
+        if arity is not None and len(node.args) != arity:
+            raise self.fail(f"{name}() takes {arity} argument{'s' if arity != 1 else ''}, got {len(node.args)}", node)
+        if arity is None and len(node.args) < 2:
+            raise self.fail(f"{name}() takes at least 2 arguments, got {len(node.args)}", node)
+        return build(*[self.build(argument, depth + 1) for argument in node.args])
+
+
+def _allowed() -> str:
+    return ", ".join(sorted(FUNCTIONS))
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        ast.Attribute: "attribute access",
+        ast.Subscript: "indexing",
+        ast.Lambda: "lambda",
+        ast.ListComp: "a comprehension",
+        ast.GeneratorExp: "a comprehension",
+        ast.SetComp: "a comprehension",
+        ast.DictComp: "a comprehension",
+        ast.Compare: "a comparison",
+        ast.BoolOp: "a boolean operator",
+        ast.IfExp: "a conditional expression",
+        ast.List: "a list",
+        ast.Tuple: "a tuple",
+        ast.Dict: "a dict",
+        ast.Set: "a set",
+        ast.JoinedStr: "an f-string",
+        ast.NamedExpr: "an assignment",
+        ast.Await: "await",
+        ast.Yield: "yield",
+        ast.Starred: "argument unpacking",
+        ast.Slice: "a slice",
+    }
+    if isinstance(node, ast.Constant):
+        return f"the {type(node.value).__name__} constant {node.value!r}"[:80]
+    if isinstance(node, ast.UnaryOp):
+        return f"unary operator {type(node.op).__name__}"
+    return names.get(type(node), type(node).__name__)
