@@ -222,10 +222,7 @@ def path(
 def _expression(f: object):
     from gradkit.symbolic import Expression, FormulaError
 
-    if isinstance(f, Expression):
-        expression = f
-    else:
-        expression = Expression(f)
+    expression = f if isinstance(f, Expression) else Expression(f)
     used = set(expression.variables)
     if used <= {"x", "y"}:
         return Expression._from_tree(expression.expr, ("x", "y"), expression.text)
