@@ -1,46 +1,151 @@
-"""The command line: `gradkit demo` prints the seed examples with correct numbers."""
+"""The command line: demo, grad, grid and plot, with their exit statuses and messages."""
 
+import json
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from gradkit.cli import main
 
 
-def run_demo(capsys):
-    assert main(["demo"]) == 0
-    return capsys.readouterr().out
+def run(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
-def test_demo_prints_the_right_derivative_of_x_squared_and_flags_the_wrong_one(capsys):
-    out = run_demo(capsys)
+def test_demo_prints_the_tour_and_writes_the_picture(capsys, tmp_path):
+    status, out, _ = run(capsys, "demo", "-o", str(tmp_path / "field.png"))
+    assert status == 0
     assert "gk.gradient(x**2, x)             = [3., 4., 6., 8., 9.]" in out
     assert "[2, 2.5, 3, 3.5, 4]" in out and "wrong" in out
     assert "[ 2.,  4.,  6.,  8., 10.]" in out
-
-
-def test_demo_prints_the_field_of_the_mgrid_potential(capsys):
-    out = run_demo(capsys)
     assert "at (x, y, z) = (50, -25, 0): E = (200, -150, -4)" in out
-    assert "max |Ex - 4x| inside: 0;" in out
-
-
-def test_demo_shows_error_falling_with_accuracy(capsys):
-    out = run_demo(capsys)
     errors = [float(e) for e in re.findall(r"accuracy=\d: max \|error\| = ([0-9.e+-]+)", out)]
-    assert len(errors) == 3
-    assert errors[0] > 10 * errors[1] > 100 * errors[2]
+    assert len(errors) == 3 and errors[0] > 10 * errors[1] > 100 * errors[2]
+    assert "gk.grad(loss, par, wrt=slice(0, 2)) = [1., 3.]" in out
+    rows = {
+        line.split()[0]: line.split() for line in out.splitlines() if line.strip().startswith(("richardson", "complex"))
+    }
+    assert float(rows["richardson"][-3]) < 1e-12 and float(rows["complex"][-3]) < 1e-15
+    assert (tmp_path / "field.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_grad_json_has_the_exact_gradient(capsys):
+    status, out, _ = run(capsys, "grad", "exp(-x^2)*exp(-y^2)", "--at", "0.3,-0.7", "--json")
+    assert status == 0
+    report = json.loads(out)
+    exact = -2 * np.array([0.3, -0.7]) * np.exp(-0.09 - 0.49)
+    np.testing.assert_allclose(report["gradient"], exact, rtol=1e-15)
+    assert report["variables"] == ["x", "y"]
+    assert report["numerical"]["success"] and max(report["numerical"]["error_estimate"]) < 1e-12
+
+
+def test_grad_table_and_variable_order(capsys):
+    status, out, _ = run(capsys, "grad", "x*y^2", "--at", "2,3", "--vars", "y,x", "--method", "central")
+    assert status == 0
+    assert "df/dy = 2*x*y" in out and "df/dx = y**2" in out
+    assert "12" in out and "9" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["grad", "eval(x)", "--at", "1"], "unknown function 'eval'"),
+        (["grad", "x^2", "--at", "1,2"], "--at must have 1 numbers"),
+        (["grad", "x^2", "--at", "one"], "comma-separated numbers"),
+        (["grad", "x^2", "--at", "1", "--method", "magic"], "must be one of"),
+        (["grad", "x^2"], "Missing option"),
+        (["grid", "missing.npy", "-o", "out.npz"], "no such file"),
+        (["grid", "data.npy", "-o", "out.txt"], "must end in .npz or .csv"),
+        (["plot", "x^", "-o", "p.png"], "syntax error"),
+        (["nonsense"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert message in out + err
+    assert "Traceback" not in out + err
+
+
+def test_computation_errors_exit_1_with_a_message(capsys, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,3\n4,x,6\n")
+    status, _, err = run(capsys, "grid", str(bad), "-o", str(tmp_path / "o.npz"))
+    assert status == 1 and "row 2, column 2: 'x' is not a number" in err
+    data = tmp_path / "data.npy"
+    np.save(data, np.arange(12.0).reshape(3, 4))
+    np.save(tmp_path / "x.npy", np.arange(5.0))
+    status, _, err = run(capsys, "grid", str(data), "--coords", "x.npy,x.npy", "-o", str(tmp_path / "o.npz"))
+    assert status == 1 and "distances must match" in err
+    status, _, err = run(capsys, "grid", str(data), "--accuracy", "4", "-o", str(tmp_path / "o.npz"))
+    assert status == 1 and "needs at least 5" in err
+
+
+def test_grid_writes_npz_and_csv_matching_the_library(capsys, tmp_path):
+    data = np.random.default_rng(0).standard_normal((6, 7))
+    np.save(tmp_path / "f.npy", data)
+    x = np.cumsum(np.linspace(0.1, 0.3, 6))
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", np.linspace(0, 1, 7))
+    status, _, _ = run(
+        capsys,
+        "grid",
+        str(tmp_path / "f.npy"),
+        "--coords",
+        "x.npy,y.npy",
+        "--accuracy",
+        "4",
+        "-o",
+        str(tmp_path / "g.npz"),
+    )
+    assert status == 0
+    with np.load(tmp_path / "g.npz") as result:
+        import gradkit as gk
+
+        expected = gk.gradient(data, x, np.linspace(0, 1, 7), accuracy=4)
+        np.testing.assert_array_equal(result["d0"], expected[0])
+        np.testing.assert_array_equal(result["d1"], expected[1])
+    np.savetxt(tmp_path / "f.csv", data, delimiter=",")
+    status, _, _ = run(
+        capsys,
+        "grid",
+        str(tmp_path / "f.csv"),
+        "--spacing",
+        "0.5",
+        "--axis",
+        "1",
+        "--edge-order",
+        "2",
+        "-o",
+        str(tmp_path / "g.csv"),
+    )
+    assert status == 0
+    np.testing.assert_allclose(
+        np.loadtxt(tmp_path / "g.csv", delimiter=","), np.gradient(data, 0.5, axis=1, edge_order=2), rtol=1e-15
+    )
+    status, _, _ = run(capsys, "grid", str(tmp_path / "f.npy"), "--periodic", "-o", str(tmp_path / "p.npz"))
+    assert status == 0
+
+
+def test_plot_writes_a_png(capsys, tmp_path):
+    target = tmp_path / "saddle.png"
+    status, out, _ = run(capsys, "plot", "x^2 - y^2", "-o", str(target), "--xlim", "-1,1", "--streamlines")
+    assert status == 0 and target.exists() and target.stat().st_size > 10_000
+    status, _, _ = run(capsys, "plot", "x^2 - y^2", "-o", str(target), "--no-vectors", "--no-contours")
+    assert status == 0
 
 
 def test_console_script_runs_in_a_fresh_process():
-    result = subprocess.run([sys.executable, "-m", "gradkit.cli", "demo"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "gradkit.cli", "grad", "x^3", "--at", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
-    assert "[3., 4., 6., 8., 9.]" in result.stdout
-
-
-def test_unknown_command_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as excinfo:
-        main(["nonsense"])
-    assert excinfo.value.code == 2
+    assert json.loads(result.stdout)["gradient"] == [12.0]

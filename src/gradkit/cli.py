@@ -36,7 +36,7 @@ def _numbers(text: str, name: str, count: int | None = None) -> list[float]:
 def _fail(message: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(1)
 
 
