@@ -134,7 +134,7 @@ def test_grid_writes_npz_and_csv_matching_the_library(capsys, tmp_path):
 
 def test_plot_writes_a_png(capsys, tmp_path):
     target = tmp_path / "saddle.png"
-    status, out, _ = run(capsys, "plot", "x^2 - y^2", "-o", str(target), "--xlim", "-1,1", "--streamlines")
+    status, _, _ = run(capsys, "plot", "x^2 - y^2", "-o", str(target), "--xlim", "-1,1", "--streamlines")
     assert status == 0 and target.exists() and target.stat().st_size > 10_000
     status, _, _ = run(capsys, "plot", "x^2 - y^2", "-o", str(target), "--no-vectors", "--no-contours")
     assert status == 0

@@ -27,7 +27,7 @@ def arrow_angles(drawn):
     [
         ("exp(-x^2)*exp(-y^2)", lambda x, y: (-2 * x * np.exp(-x * x - y * y), -2 * y * np.exp(-x * x - y * y))),
         ("x^2 - 3*y^2 + x*y", lambda x, y: (2 * x + y, -6 * y + x)),
-        (lambda X, Y: np.sin(X) * np.cos(Y), lambda x, y: (np.cos(x) * np.cos(y), -np.sin(x) * np.sin(y))),
+        (lambda x, y: np.sin(x) * np.cos(y), lambda x, y: (np.cos(x) * np.cos(y), -np.sin(x) * np.sin(y))),
     ],
     ids=["gaussian", "quadratic", "callable"],
 )
@@ -72,7 +72,7 @@ def test_arrays_are_drawn_on_their_extent_with_numerical_gradients():
     ys, xs = np.mgrid[-1:1:81j, -2:2:161j]
     values = xs**2 + ys
     drawn = gk.plot.field(values, (-2, 2), (-1, 1))
-    angles, x, y = arrow_angles(drawn)
+    angles, x, _ = arrow_angles(drawn)
     np.testing.assert_allclose(angles, np.arctan2(np.ones_like(x), 2 * x), atol=1e-6)
 
 

@@ -39,7 +39,7 @@ class Expression:
     >>> [str(d) for d in e.gradient()]
     ['-2*x*exp(-x**2)*exp(-y**2)', '-2*y*exp(-x**2)*exp(-y**2)']
     >>> [round(float(v), 12) for v in e.grad_at(x=0.3, y=-0.7)]
-    [-0.33593901994, 0.783857713192]
+    [-0.335939019939, 0.783857713192]
     """
 
     def __init__(self, text: str, variables: Sequence[str] | None = None):
