@@ -6,13 +6,10 @@ import sympy
 
 
 class cbrt(sympy.Function):  # noqa: N801 - the name a formula uses
-    """The real cube root (sympy's own cbrt is the principal, complex one for negative x)."""
+    """The real cube root (sympy's own cbrt is the principal, complex one for negative x).
 
-    @classmethod
-    def eval(cls, x):
-        if x.is_Number and x.is_real:
-            return sympy.sign(x) * sympy.Abs(x) ** sympy.Rational(1, 3)
-        return None
+    It stays unevaluated in sympy and becomes `numpy.cbrt` when compiled.
+    """
 
     def fdiff(self, argindex=1):
         return 1 / (3 * cbrt(self.args[0]) ** 2)
