@@ -12,10 +12,6 @@ def compile_expression(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
     Arguments are replaced by dummy names, so no variable name can reach the generated code.
     """
     modules = [{"cbrt": np.cbrt}, "numpy"]
-    try:
-        import scipy.special  # noqa: F401 - erf
-
+    if expr.has(sympy.erf):  # only erf needs scipy, which is slow to import
         modules.append("scipy")
-    except ImportError:  # pragma: no cover - scipy comes with the symbolic extra
-        pass
     return sympy.lambdify(symbols, expr, modules=modules, cse=True, dummify=True)
