@@ -59,7 +59,10 @@ def parse(text: object) -> Parsed:
     if nodes > MAX_NODES:
         raise FormulaError(f"formula too large: {nodes} syntax nodes, at most {MAX_NODES}")
     builder = _Builder(columns, len(source) - len(source.lstrip()))
-    expr = builder.build(tree.body, depth=0)
+    try:
+        expr = builder.build(tree.body, depth=0)
+    except RecursionError:
+        raise FormulaError("formula too deeply nested or too long a chain of operations") from None
     return Parsed(expr, frozenset(builder.names))
 
 
@@ -87,6 +90,7 @@ class _Builder:
         self.columns = columns
         self.stripped = stripped
         self.names: set[str] = set()
+        self.calls = 0
 
     def column(self, node: ast.AST) -> int | None:
         offset = getattr(node, "col_offset", None)
@@ -96,7 +100,8 @@ class _Builder:
         return FormulaError(message, self.column(node))
 
     def build(self, node: ast.AST, depth: int) -> sympy.Expr:
-        if depth > MAX_DEPTH:
+        self.calls += 1
+        if depth > MAX_DEPTH or self.calls > MAX_NODES:
             raise self.fail(f"formula nested too deeply (more than {MAX_DEPTH} levels)", node)
         if isinstance(node, ast.Constant):
             return self.number(node)
@@ -139,7 +144,10 @@ class _Builder:
         if kind not in operators:
             symbol = {ast.BitXor: "^", ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@"}.get(kind, kind.__name__)
             raise self.fail(f"operator {symbol!r} is not allowed", node)
-        left = self.build(node.left, depth + 1)
+        # A long sum or product is a chain nested to the left; count it apart from real nesting, so that
+        # x + x + ... of a few hundred terms is fine while 60 levels of parentheses are not.
+        chained = isinstance(node.left, ast.BinOp) and type(node.left.op) is kind
+        left = self.build(node.left, depth) if chained else self.build(node.left, depth + 1)
         right = self.build(node.right, depth + 1)
         if kind is ast.Add:
             return left + right
