@@ -62,7 +62,7 @@ def create_app(time_limit: float = compute.TIME_LIMIT) -> FastAPI:
             result = compute.bounded(function, *arguments, limit=time_limit)
         except FormulaError as error:
             raise HTTPException(400, {"message": str(error), "column": error.column}) from None
-        except compute.ComputeTimeout as error:
+        except compute.ComputeTimeoutError as error:
             raise HTTPException(422, {"message": str(error), "column": None}) from None
         except (ValueError, TypeError, ArithmeticError) as error:
             raise HTTPException(422, {"message": str(error), "column": None}) from None

@@ -21,7 +21,7 @@ MAX_STEPS = 10_000
 _CONTEXT = None
 
 
-class ComputeTimeout(RuntimeError):
+class ComputeTimeoutError(RuntimeError):
     """The computation ran past the time limit and was stopped."""
 
 
@@ -43,7 +43,7 @@ def _child(connection, function, arguments):
 
 
 def bounded(function, *arguments, limit: float = TIME_LIMIT):
-    """`function(*arguments)` in a child process; ComputeTimeout after `limit` seconds."""
+    """`function(*arguments)` in a child process; ComputeTimeoutError after `limit` seconds."""
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sending, function, arguments), daemon=True)
@@ -51,10 +51,10 @@ def bounded(function, *arguments, limit: float = TIME_LIMIT):
     sending.close()
     try:
         if not receiving.poll(limit):
-            raise ComputeTimeout(f"the computation took longer than {limit:g} s and was stopped")
+            raise ComputeTimeoutError(f"the computation took longer than {limit:g} s and was stopped")
         status, value = receiving.recv()
     except EOFError:
-        raise ComputeTimeout("the computation ended without an answer") from None
+        raise ComputeTimeoutError("the computation ended without an answer") from None
     finally:
         receiving.close()
         if process.is_alive():
