@@ -61,23 +61,24 @@ def as_backend_array(x: object, backend: str):
 
 def ad_jacobian(f, x, backend: str, args=(), kwargs=None):
     """The Jacobian of f at x (output shape + input shape) in x's library."""
-    kwargs = kwargs or {}
-    library = _import(backend)
-    x = as_backend_array(x, backend)
-    if backend == "torch":
-        from torch.autograd.functional import jacobian
-
-        return jacobian(lambda t: f(t, *args, **kwargs), x)
-    return library.jacrev(lambda t: f(t, *args, **kwargs))(x)
+    return _differentiate("jacobian", f, x, backend, args, kwargs)
 
 
 def ad_hessian(f, x, backend: str, args=(), kwargs=None):
     """The Hessian of scalar f at x in x's library."""
+    return _differentiate("hessian", f, x, backend, args, kwargs)
+
+
+def _differentiate(kind: str, f, x, backend: str, args, kwargs):
     kwargs = kwargs or {}
     library = _import(backend)
     x = as_backend_array(x, backend)
-    if backend == "torch":
-        from torch.autograd.functional import hessian
 
-        return hessian(lambda t: f(t, *args, **kwargs), x)
-    return library.hessian(lambda t: f(t, *args, **kwargs))(x)
+    def bound(t):
+        return f(t, *args, **kwargs)
+
+    if backend == "torch":
+        import torch.autograd.functional as functional
+
+        return getattr(functional, kind)(bound, x)
+    return {"jacobian": library.jacrev, "hessian": library.hessian}[kind](bound)(x)

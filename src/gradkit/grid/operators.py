@@ -88,21 +88,8 @@ def divergence(
     ndim = components[0].ndim
     if len(components) != ndim:
         raise ValueError(f"field must have one component per axis: {len(components)} components of {ndim}-D arrays")
-    axes = tuple(range(ndim))
-    terms = [
-        _derivatives(
-            component,
-            (ax,),
-            _select(spacing, ax, ndim),
-            [1],
-            accuracy,
-            _select_flag(periodic, ax, ndim),
-            _select_period(period, ax, ndim),
-            "divergence",
-        )[0]
-        for ax, component in zip(axes, components)
-    ]
-    return _sum(terms)
+    options = (spacing, accuracy, periodic, period, "divergence")
+    return _sum([_first_derivative(component, ax, *options) for ax, component in enumerate(components)])
 
 
 def curl(
@@ -145,20 +132,19 @@ def curl(
         )
 
     def partial(component: int, axis: int) -> np.ndarray:
-        return _derivatives(
-            components[component],
-            (axis,),
-            _select(spacing, axis, ndim),
-            [1],
-            accuracy,
-            _select_flag(periodic, axis, ndim),
-            _select_period(period, axis, ndim),
-            "curl",
-        )[0]
+        return _first_derivative(components[component], axis, spacing, accuracy, periodic, period, "curl")
 
     if ndim == 2:
         return partial(1, 0) - partial(0, 1)
     return (partial(2, 1) - partial(1, 2), partial(0, 2) - partial(2, 0), partial(1, 0) - partial(0, 1))
+
+
+def _first_derivative(component, axis, spacing, accuracy, periodic, period, name):
+    """d component / d x_axis, picking this axis' entries out of the field-wide spacing and options."""
+    ndim = component.ndim
+    flag = per_axis_flags(periodic, ndim)[axis]
+    length = per_axis_periods(period, ndim)[axis]
+    return _derivatives(component, (axis,), _select(spacing, axis, ndim), [1], accuracy, flag, length, name)[0]
 
 
 def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, name):
@@ -194,14 +180,6 @@ def _select(spacing: tuple, axis: int, ndim: int) -> tuple:
     if len(spacing) != ndim:
         raise TypeError(f"invalid number of arguments: expected 0, 1 or {ndim} spacing arguments, got {len(spacing)}")
     return (spacing[axis],)
-
-
-def _select_flag(periodic: object, axis: int, ndim: int) -> object:
-    return per_axis_flags(periodic, ndim)[axis]
-
-
-def _select_period(period: object, axis: int, ndim: int) -> object:
-    return per_axis_periods(period, ndim)[axis]
 
 
 def _sum(terms: list[np.ndarray]) -> np.ndarray:
