@@ -228,6 +228,29 @@ def plot(
     typer.echo(f"wrote {output}")
 
 
+@app.command()
+def explore(
+    host: str = typer.Option("127.0.0.1", "--host", help="the address to listen on (127.0.0.1: this machine only)"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="the port to listen on"),
+    open_browser: bool = typer.Option(False, "--open", help="open the page in a browser, if one exists"),
+) -> None:
+    """Serve the interactive gradient page and its API (needs the `web` extra)."""
+    try:
+        import uvicorn
+
+        from gradkit.explorer.app import create_app
+    except ImportError as error:
+        _fail(f"gradkit explore needs the web extra (pip install 'gradkit[web]'): {error}")
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    typer.echo(f"gradkit explore: {url}  (Ctrl+C stops it)")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gradkit`` console script; returns the exit status."""
     try:

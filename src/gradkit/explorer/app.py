@@ -7,16 +7,23 @@ time limit. The server keeps serving after any of them.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import time
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, field_validator
 
 from gradkit.explorer import compute
 from gradkit.symbolic import FormulaError
 
 MAX_FORMULA = 2000
+DEFAULT_FORMULA = "exp(-x^2)*exp(-y^2)"
+STATIC = Path(__file__).parent / "static"
 
 
 class FormulaRequest(BaseModel):
@@ -53,13 +60,37 @@ class PathRequest(FormulaRequest):
 
 
 def create_app(time_limit: float = compute.TIME_LIMIT) -> FastAPI:
-    """The API (and, from `static/`, the page)."""
-    app = FastAPI(title="gradkit explorer", version="0.1.0")
+    """The explorer: the page (from `static/`) and its API.
+
+    Parameters
+    ----------
+    time_limit : float
+        Seconds a request's computation may take before its worker process is stopped (answered with 422).
+
+    Examples
+    --------
+    >>> from fastapi.testclient import TestClient
+    >>> with TestClient(create_app()) as client:
+    ...     reply = client.post("/api/parse", json={"formula": "x^2*y"})
+    >>> reply.json()["gradient"]
+    ['2*x*y', 'x**2']
+    """
+    pool = compute.WorkerPool()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # A worker that has compiled the default formula answers the page's first requests at once.
+        with contextlib.suppress(compute.ComputeTimeoutError):
+            await asyncio.to_thread(pool.run, compute.parse, DEFAULT_FORMULA, limit=time_limit)
+        yield
+        pool.close()
+
+    app = FastAPI(title="gradkit explorer", version="0.1.0", lifespan=lifespan)
 
     def run(function, *arguments):
         started = time.perf_counter()
         try:
-            result = compute.bounded(function, *arguments, limit=time_limit)
+            result = pool.run(function, *arguments, limit=time_limit)
         except FormulaError as error:
             raise HTTPException(400, {"message": str(error), "column": error.column}) from None
         except compute.ComputeTimeoutError as error:
@@ -86,4 +117,9 @@ def create_app(time_limit: float = compute.TIME_LIMIT) -> FastAPI:
             compute.path, request.formula, request.start, request.step, request.steps, request.momentum, request.ascent
         )
 
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
