@@ -11,6 +11,7 @@ import shutil
 import socket
 import threading
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -358,3 +359,61 @@ def test_controls_have_labels(page, server):
         """() => [...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id)"""
     )
     assert unlabelled == []
+
+
+FORMULAS = [
+    "erf(x)*y",
+    "erf(3*x - y)",
+    "atan2(y, x) + hypot(x, y)",
+    "abs(x - 0.3)*sign(y) + cbrt(x*y)",
+    "max(x, y)^2 - min(x, y)",
+    "log(1 + x^2)/sqrt(2 + y) + tanh(x*y)",
+    "asinh(x) + acosh(2 + y^2) + atanh(x/3)",
+    "tan(x)*cos(y) + acos(x/2) + asin(y/3)",
+    "log10(2 + x) + log2(3 + y) + x^y",
+    "x^3*y^-2 + (x^2 + 1)^(1/3)",
+]
+POINTS = [(0.3, -0.7), (-1.2, 0.45), (1.7, 1.1), (-0.05, -1.9)]
+
+
+def test_the_pages_tree_evaluation_matches_the_library(page, server):
+    """f and its exact partials as the page evaluates them (tree.js), against gk.Expression at several points."""
+    from gradkit.viz.field import _expression
+
+    load(page, server)
+    results = page.evaluate(
+        """async ([formulas, points]) => {
+            const { compileTree } = await import('/static/tree.js');
+            const out = [];
+            for (const formula of formulas) {
+                const reply = await fetch('/api/parse', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                                          body: JSON.stringify({ formula }) });
+                const body = await reply.json();
+                const trees = [body.tree, ...body.gradient_tree].map(compileTree);
+                out.push(points.map(([x, y]) => trees.map(t => t(x, y))));
+            }
+            return out;
+        }""",
+        [FORMULAS, POINTS],
+    )
+    for formula, rows in zip(FORMULAS, results, strict=True):
+        expression = _expression(formula)
+        partials = expression.gradient()
+        for (x, y), row in zip(POINTS, rows, strict=True):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # x^y at negative x: nan, as on the page
+                expected = [float(e.evaluate(x, y)) for e in (expression, *partials)]
+            row = [np.nan if v is None else v for v in row]
+            np.testing.assert_allclose(row, expected, rtol=1e-13, atol=1e-14, err_msg=f"{formula} at {(x, y)}")
+
+
+def test_the_pages_erf_matches_mpmath(page, server):
+    mpmath = pytest.importorskip("mpmath")
+    load(page, server)
+    xs = [0.0, 1e-300, 1e-8, -0.1, 0.5, 0.9, -1.5, 2.0, 3.3, -4.5, 5.9, 6.0, 12.0, -30.0]
+    values = page.evaluate(
+        "async (xs) => { const { erf } = await import('/static/tree.js'); return xs.map(erf); }",
+        xs,
+    )
+    for x, value in zip(xs, values, strict=True):
+        assert value == pytest.approx(float(mpmath.erf(x)), rel=1e-15, abs=1e-300), x  # a few units in the last place

@@ -122,7 +122,9 @@ def test_latex_and_str():
     e = gk.Expression("sqrt(x)/y")
     assert str(e) == "sqrt(x)/y"
     assert e.latex == r"\frac{\sqrt{x}}{y}"
-    assert "sqrt[3]" in gk.Expression("cbrt(x)").latex
+    assert gk.Expression("cbrt(x)").latex == r"\sqrt[3]{x}"
+    # a cube root raised to a power, as in its own derivative
+    assert gk.Expression("cbrt(x)").diff("x").latex == r"\frac{1}{3 \left(\sqrt[3]{x}\right)^{2}}"
 
 
 def test_domain_errors_give_nan_with_a_runtime_warning():
@@ -165,3 +167,10 @@ def test_exact_gradient_agrees_with_richardson_at_random_points(text, point):
         numerical = gk.grad(lambda p: e.evaluate(*p), point, method="richardson", full_output=True)
     scale = np.abs(exact).max() + 1.0
     np.testing.assert_allclose(numerical.value, exact, rtol=0, atol=max(1e-7 * scale, 10 * numerical.error.max()))
+
+
+def test_derivatives_of_sign_are_zero_away_from_zero_and_nan_at_zero():
+    slope = gk.Expression("abs(x)*sign(y)").diff("y")  # 2*Abs(x)*DiracDelta(y)
+    np.testing.assert_array_equal(slope.evaluate([0.5, 0.5, -2.0], [0.0, 1.0, -3.0]), [np.nan, 0.0, 0.0])
+    curvature = gk.Expression("sign(x)").diff("x").diff("x")  # 2*DiracDelta(x, 1)
+    np.testing.assert_array_equal(curvature.evaluate([-1.0, 0.0, 2.0]), [0.0, np.nan, 0.0])

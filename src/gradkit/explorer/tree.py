@@ -46,6 +46,8 @@ def to_tree(expr: sympy.Expr) -> list:
         return ["mul", *[to_tree(a) for a in expr.args]]
     if expr.is_Pow:
         return ["pow", to_tree(expr.base), to_tree(expr.exp)]
+    if isinstance(expr, sympy.DiracDelta):
+        return ["call", "dirac", to_tree(expr.args[0])]
     if isinstance(expr, sympy.Heaviside):
         return ["call", "heaviside", to_tree(expr.args[0])]
     if isinstance(expr, sympy.sec):

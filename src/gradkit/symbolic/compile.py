@@ -11,7 +11,16 @@ def compile_expression(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
 
     Arguments are replaced by dummy names, so no variable name can reach the generated code.
     """
-    modules = [{"cbrt": np.cbrt}, "numpy"]
+    modules = [{"cbrt": np.cbrt, "DiracDelta": dirac_delta}, "numpy"]
     if expr.has(sympy.erf):  # only erf needs scipy, which is slow to import
         modules.append("scipy")
     return sympy.lambdify(symbols, expr, modules=modules, cse=True, dummify=True)
+
+
+def dirac_delta(value, order=0):
+    """DiracDelta (and its derivatives) as values: 0 away from 0, nan at 0, where the derivative does not exist.
+
+    It appears in derivatives of sign(x) (and of abs(x), twice); sympy's own printer has no NumPy form for it.
+    """
+    value = np.asarray(value, dtype=np.float64)
+    return np.where(value == 0, np.nan, 0.0)

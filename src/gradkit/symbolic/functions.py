@@ -14,8 +14,9 @@ class cbrt(sympy.Function):  # noqa: N801 - the name a formula uses
     def fdiff(self, argindex=1):
         return 1 / (3 * cbrt(self.args[0]) ** 2)
 
-    def _latex(self, printer):
-        return r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
+    def _latex(self, printer, exp=None):
+        root = r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
+        return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
 
 
 def _log(base: int):

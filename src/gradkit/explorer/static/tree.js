@@ -26,6 +26,7 @@ const FUNCTIONS = {
   asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
   exp: Math.exp, log: Math.log, abs: Math.abs, cbrt: Math.cbrt,
   sign: (v) => (Number.isNaN(v) ? NaN : Math.sign(v)),
+  dirac: (v) => (v === 0 || Number.isNaN(v) ? NaN : 0),
   heaviside: (v) => (Number.isNaN(v) ? NaN : v > 0 ? 1 : v < 0 ? 0 : 0.5),
   erf,
   atan2: Math.atan2,
