@@ -386,8 +386,11 @@ def test_the_pages_tree_evaluation_matches_the_library(page, server):
             const { compileTree } = await import('/static/tree.js');
             const out = [];
             for (const formula of formulas) {
-                const reply = await fetch('/api/parse', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                                                          body: JSON.stringify({ formula }) });
+                const reply = await fetch('/api/parse', {
+                    method: 'POST',
+                    headers: { 'Content-Type': 'application/json' },
+                    body: JSON.stringify({ formula }),
+                });
                 const body = await reply.json();
                 const trees = [body.tree, ...body.gradient_tree].map(compileTree);
                 out.push(points.map(([x, y]) => trees.map(t => t(x, y))));
