@@ -131,3 +131,34 @@ def test_computations_past_the_time_limit_are_stopped_with_a_4xx():
 def test_openapi_spec_is_served(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/parse", "/api/field", "/api/path"} <= set(spec["paths"])
+
+
+def test_requests_in_parallel_each_get_their_own_answer(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(k):
+        reply = client.post("/api/field", json={"formula": f"{k}*x + y", "n": 16})
+        return decode(reply.json()["gx"], 16)
+
+    with ThreadPoolExecutor(6) as threads:
+        answers = list(threads.map(ask, range(1, 13)))
+    for k, gx in enumerate(answers, start=1):
+        np.testing.assert_array_equal(gx, np.full((16, 16), k, dtype=np.float32))
+
+
+def test_the_pool_reuses_a_worker_and_replaces_one_that_ran_too_long():
+    import os
+
+    from gradkit.explorer.compute import ComputeTimeoutError, WorkerPool
+
+    pool = WorkerPool(idle=1)
+    try:
+        first = pool.run(os.getpid)
+        assert first != os.getpid() and pool.run(os.getpid) == first
+        with pytest.raises(ComputeTimeoutError, match=r"longer than 0\.2 s"):
+            pool.run(time.sleep, 5, limit=0.2)
+        assert pool.run(os.getpid) != first
+        with pytest.raises(ZeroDivisionError):
+            pool.run(divmod, 1, 0)  # an error in the worker is raised here, and the worker is kept
+    finally:
+        pool.close()
