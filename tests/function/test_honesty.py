@@ -139,3 +139,18 @@ def test_evaluation_counts_stay_at_half_of_numdifftools_budget(outcomes):
     assert outcomes["exp(x) sin(x) at 1"][0].nfev <= 15
     assert outcomes["Gaussian 2-D"][0].nfev <= 30
     assert outcomes["Rosenbrock 10-D at 0.5"][0].nfev <= 150
+
+
+@pytest.mark.parametrize("case", [c for c in SMOOTH + HARD + KINKS if len(c[-1]) == 1], ids=lambda c: c[0])
+def test_the_scalar_path_gives_the_batched_paths_answer(case):
+    """A scalar f evaluated point by point runs each table in Python floats; in one dimension it must agree
+    with the array version (used for batches and pools) to the last bit, in value, error, verdict and
+    evaluations. (In more dimensions each coordinate stops on its own, so it may use fewer points.)"""
+    f, x = case[1], np.array(case[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scalar = gk.grad(f, x, full_output=True)
+        batched = gk.grad(f, x, workers=map, full_output=True)
+    np.testing.assert_array_equal(scalar.value, batched.value)
+    np.testing.assert_array_equal(scalar.error, batched.error)
+    assert (scalar.success, scalar.message, scalar.nfev) == (batched.success, batched.message, batched.nfev)

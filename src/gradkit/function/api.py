@@ -199,9 +199,11 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
     # Where the steps measured against max(|x|, 1) were too coarse for a small |x| (1/x at 1e-3), try steps
     # relative to |x| itself and keep whichever estimate is more certain.
     unsure = _unsure(columns, rtol, atol)
+    if problem.step is not None or not unsure.any():
+        return columns
     small = (np.abs(x0[coords]) < 1) & (x0[coords] != 0)
     again = np.flatnonzero(unsure & small)
-    if problem.step is None and len(again):
+    if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=True)
         better = retry.error < columns.error[again]
         columns.value[again] = np.where(better, retry.value, columns.value[again])
@@ -217,8 +219,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
-    with np.errstate(invalid="ignore"):
-        fine = columns.error <= atol + rtol * np.abs(columns.value)
+    fine = columns.error <= atol + rtol * np.abs(columns.value)  # NaN compares False, without a warning
     return ~fine.reshape(len(columns.value), -1).all(axis=1) | columns.suspect
 
 
@@ -227,8 +228,7 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
     atol = DEFAULT_ATOL if atol is None else atol
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
-    with np.errstate(invalid="ignore"):
-        within = np.all(error <= atol + rtol * np.abs(value))
+    within = bool((error <= atol + rtol * np.abs(value)).all())
     success = bool(within and not columns.suspect.any())
     notes = list(dict.fromkeys(columns.notes))
     if not within:
@@ -247,7 +247,7 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
 
 def _assemble(problem: Problem, columns: np.ndarray) -> np.ndarray:
     """Columns (m, *output_shape) -> output_shape + x.shape (or + (m,) for a subset)."""
-    moved = np.moveaxis(columns, 0, -1)
+    moved = np.moveaxis(columns, 0, -1) if columns.ndim > 1 else columns
     if problem.subset:
         return moved
     return moved.reshape(problem.f0.shape + problem.shape)

@@ -7,10 +7,18 @@ or returns non-finite values gives NaN there instead of stopping the others
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+
+FLOAT32_EPS = float(np.finfo(np.float32).eps)
+FLOAT64_EPS = float(np.finfo(np.float64).eps)
+
+
+class NotRealError(Exception):
+    """f returned a complex number where the fast path expected a real one (the caller falls back)."""
 
 
 class Evaluator:
@@ -41,12 +49,52 @@ class Evaluator:
         self.output_shape: tuple[int, ...] | None = None
         #: Relative rounding of f's values: float64's, or float32's while every value f returned was a
         #: float32 number (f computed in single precision is that noisy, whatever type it returns).
-        self.precision = float(np.finfo(np.float32).eps)
+        self.precision = FLOAT32_EPS
+
+    @property
+    def serial(self) -> bool:
+        """Points are evaluated one call each, in this process (not in batches or a pool)."""
+        return not self.vectorized and (self.workers is None or self.workers == 1)
+
+    def moved(self, x0: np.ndarray, coordinate: int, values: tuple[float, ...]) -> tuple[float, ...]:
+        """A scalar f at x0 with x0[coordinate] set to each of `values`, as floats (NaN where f fails).
+
+        The fast path of serial evaluation for a scalar f: the same counting, failure handling and
+        precision detection as `many`, without building a batch. Call it inside ``np.errstate``.
+        """
+        results = []
+        func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
+        for value in values:
+            point = x0.copy()
+            point[coordinate] = value
+            try:
+                out = func(point.reshape(shape), *args, **kwargs)
+            except (ArithmeticError, ValueError, FloatingPointError):
+                out = math.nan
+            results.append(float(out) if isinstance(out, float) else self._scalar(out))
+        self.nfev += len(values)
+        if self.precision >= 1e-10:
+            self._noted(np.array(results))
+        return tuple(results)
+
+    def _scalar(self, out: object) -> float:
+        array = np.asarray(out)
+        if array.dtype.kind not in "biuf":
+            if array.dtype.kind == "c":
+                raise NotRealError
+            raise TypeError(f"f must return numbers, got {type(out).__name__}")
+        if array.shape != ():
+            raise ValueError(f"f returned shape {array.shape} at one point and {self.output_shape} at x")
+        return float(array)
 
     def at(self, point: np.ndarray) -> np.ndarray:
         """f at one point (raising what f raises): used for f(x) itself."""
-        (value,) = self.many(point[None], raise_errors=True)
-        return value
+        if self.vectorized:
+            (value,) = self.many(point[None], raise_errors=True)
+            return value
+        self.nfev += 1
+        value = self._checked(self.func(point.reshape(self.input_shape), *self.args, **self.kwargs))
+        return self._noted(value[None])[0]
 
     def many(self, points: np.ndarray, *, raise_errors: bool = False) -> np.ndarray:
         """f at each of `points` (shape ``(k, n)``): an array ``(k, *output_shape)``."""
@@ -70,15 +118,21 @@ class Evaluator:
     def _noted(self, values: np.ndarray) -> np.ndarray:
         if self.precision < 1e-10:
             return values
+        if values.size == 1 and values.dtype.kind == "f":  # one real value (f(x) itself): the same test
+            number = float(values.reshape(()))
+            single = math.isfinite(number) and abs(number) < 3e38 and float(np.float32(number)) == number
+            if not single or _mantissa_bits(number) < 20:
+                self.precision = FLOAT64_EPS
+            return values
         finite = values[np.isfinite(values)]
         parts = (finite.real, finite.imag) if np.iscomplexobj(finite) else (finite,)
         with np.errstate(over="ignore"):
-            single = all(np.array_equal(p.astype(np.float32).astype(np.float64), p) for p in parts)
+            single = all((p.astype(np.float32) == p).all() for p in parts)
         # Exact arithmetic on short binary fractions (a polynomial at x +- 1/8) also gives float32
         # numbers, but with short mantissas; single-precision results use nearly all 24 bits.
-        bits = [_significant_bits(p).mean() for p in parts if p.size]
-        if not single or not bits or np.mean(bits) < 20:
-            self.precision = float(np.finfo(np.float64).eps)
+        bits = [_significant_bits(p).mean() for p in parts if p.size] if single else []
+        if not bits or np.mean(bits) < 20:
+            self.precision = FLOAT64_EPS
         return values
 
     def _batch(self, values: np.ndarray) -> np.ndarray:
@@ -110,6 +164,12 @@ class Evaluator:
         elif array.shape == () and self.output_shape != ():
             return np.full(self.output_shape, np.nan)  # a failed point
         return array
+
+
+def _mantissa_bits(number: float) -> int:
+    """`_significant_bits` of one float32-exact number."""
+    integer = int(abs(math.frexp(number)[0]) * 2**24)
+    return 24 - ((integer & -integer).bit_length() - 1) if integer else 0
 
 
 def _significant_bits(values: np.ndarray) -> np.ndarray:

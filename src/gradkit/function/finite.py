@@ -10,12 +10,13 @@ and steps that leave `bounds`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradkit.function.evaluate import Evaluator
-from gradkit.function.richardson import extrapolate
+from gradkit.function.evaluate import Evaluator, NotRealError
+from gradkit.function.richardson import FloatOps, extrapolate
 from gradkit.function.steps import EPS, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -101,13 +102,16 @@ def richardson_columns(
         h0 = np.where(squeezed, 0.5 * np.minimum(room_up, room_down), h0)
         h0 = np.where(side == 1, np.minimum(h0, room_up), np.where(side == -1, np.minimum(h0, room_down), h0))
         notes += [f"x[{c}] is near a bound: one-sided differences" for c in coords[side != 0]]
-    result = _empty_columns(len(coords), f0)
-    for direction in (0, 1, -1):
-        chosen = np.flatnonzero(side == direction)
-        if len(chosen):
-            _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
-    failed = np.flatnonzero(result.suspect & (side == 0) & result.nonfinite)
-    for i in failed:
+    if bounds is None:
+        result = _sequence(ev, x0, f0, coords, h0, 0)
+    else:
+        result = _empty_columns(len(coords), f0)
+        for direction in (0, 1, -1):
+            chosen = np.flatnonzero(side == direction)
+            if len(chosen):
+                _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
+    failed = result.suspect & result.nonfinite & (side == 0)
+    for i in np.flatnonzero(failed) if failed.any() else ():
         # f failed somewhere on one side: redo this coordinate on the side where it is finite.
         for direction in (1, -1):
             retry = _sequence(ev, x0, f0, coords[[i]], h0[[i]], direction)
@@ -137,6 +141,10 @@ def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
 
 def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     """One Richardson sequence for `coords`: central (direction 0) or one-sided (+1 forward, -1 backward)."""
+    if ev.serial and f0.ndim == 0 and f0.dtype.kind in "biuf":
+        scalar = _scalar_sequences(ev, x0, float(f0), coords, h0, direction)
+        if scalar is not None:
+            return scalar
     extra = f0.ndim
     x = x0[coords]
     spreads: list[np.ndarray] = []
@@ -179,6 +187,59 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     else:
         suspect |= ~np.isfinite(value).reshape(len(coords), -1).all(axis=1)
     return Columns(value, error, suspect, notes, nonfinite)
+
+
+def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) -> Columns | None:
+    """`_sequence` for a scalar f evaluated point by point: each coordinate's table in Python floats.
+
+    The same sequence, estimates and checks as the array version; None where it cannot be used (f returns
+    complex numbers, or a user step too small to move x), and the caller runs the array version.
+    """
+    values, errors, suspect, nonfinite, notes = [], [], [], [], []
+    with np.errstate(all="ignore"):
+        for coordinate, first_step in zip(coords.tolist(), h0.tolist()):
+            try:
+                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction)
+            except (NotRealError, ZeroDivisionError):
+                return None
+            for collected, item in zip((values, errors, suspect, nonfinite), one[:4]):
+                collected.append(item)
+            notes += one[4]
+    flags = np.array(suspect, dtype=bool), np.array(nonfinite, dtype=bool)
+    return Columns(np.array(values), np.array(errors), flags[0], notes, flags[1])
+
+
+def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, direction: int):
+    x = float(x0[coordinate])
+    spreads: list[float] = []
+    spread_noise: list[float] = []
+    nonfinite = False
+
+    def estimate(k: int):
+        nonlocal nonfinite
+        h = (x + h0 / 2.0**k) - x
+        if direction == 0:
+            plus, minus = ev.moved(x0, coordinate, (x + h, x - h))
+            nonfinite = nonfinite or not math.isfinite(plus + minus)
+            value = (plus - minus) / (2 * h)
+            spreads.append(abs(plus - 2 * f0 + minus) / h)
+            spread_noise.append(ev.precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h)
+            return value, ev.precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
+        signed = direction * h
+        (shifted,) = ev.moved(x0, coordinate, (x + signed,))
+        nonfinite = nonfinite or not math.isfinite(shifted)
+        value = (shifted - f0) / signed
+        return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)
+
+    fit = extrapolate(estimate, power=2 if direction == 0 else 1, ops=FloatOps)
+    value, error = float(fit.value), float(fit.error)
+    suspect, notes = False, []
+    if direction == 0 and len(spreads) >= 3 and _kinks(spreads, spread_noise[-1]):
+        notes.append(f"f does not look differentiable at x[{coordinate}]: the one-sided slopes differ")
+        error = FloatOps.maximum(error, spreads[-1] / 2)
+        suspect = True
+    suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
+    return value, error, suspect, nonfinite, notes
 
 
 def _kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:

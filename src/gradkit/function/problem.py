@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ def as_point(x: object) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"x must be an array of real numbers, got dtype {array.dtype}")
     array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         raise ValueError("x must be finite")
     return array
 
@@ -82,14 +83,14 @@ def prepare(
     evaluator = Evaluator(f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype)
     box = check_bounds(bounds, x0)
     f0 = evaluator.at(x0)
-    if not np.all(np.isfinite(f0)):
+    if not np.isfinite(f0).all():
         raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")
     return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), check_step(step, x0.size), box, wrt is not None)
 
 
 def wrt_indices(wrt: object, shape: tuple[int, ...]) -> np.ndarray:
     """Flat indices selected by `wrt`: None (all), an int, a sequence of ints, a slice or a boolean mask."""
-    size = int(np.prod(shape))
+    size = math.prod(shape)
     if wrt is None:
         return np.arange(size)
     if isinstance(wrt, slice):

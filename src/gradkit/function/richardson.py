@@ -12,6 +12,7 @@ a row (the steps have become too small), or after `max_rows`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,49 @@ import numpy as np
 
 #: How much extrapolation can amplify the rounding noise of one row (sum of |coefficients|, bounded).
 NOISE_GAIN = 3.0
+
+
+class ArrayOps:
+    """The elementwise operations the table needs, on NumPy arrays (many derivatives at once)."""
+
+    where = staticmethod(np.where)
+    maximum = staticmethod(np.maximum)
+    abs = staticmethod(np.abs)
+    all = staticmethod(np.all)
+
+    @staticmethod
+    def finite_or_inf(a):
+        return np.where(np.isfinite(a), a, np.inf)
+
+    @staticmethod
+    def inf_like(a):
+        return np.full(np.shape(a), np.inf)
+
+
+class FloatOps:
+    """The same operations on Python floats (one derivative): the table costs microseconds, not NumPy calls.
+
+    `maximum` propagates NaN as `np.maximum` does.
+    """
+
+    abs = staticmethod(abs)
+    all = staticmethod(bool)
+
+    @staticmethod
+    def where(condition, a, b):
+        return a if condition else b
+
+    @staticmethod
+    def maximum(a, b):
+        return a if (a >= b or a != a) else b
+
+    @staticmethod
+    def finite_or_inf(a):
+        return a if math.isfinite(a) else math.inf
+
+    @staticmethod
+    def inf_like(a):
+        return math.inf
 
 
 @dataclass
@@ -35,44 +79,48 @@ def extrapolate(
     max_rows: int = 16,
     min_rows: int = 3,
     target: float = 1e-15,
+    ops=ArrayOps,
 ) -> Extrapolation:
-    """Run the Richardson sequence; `estimate(k)` returns (D, noise) for the k-th step h0 / 2**k."""
-    previous: list[np.ndarray] = []
+    """Run the Richardson sequence; `estimate(k)` returns (D, noise) for the k-th step h0 / 2**k.
+
+    D and noise are arrays (with `ops=ArrayOps`) or floats (with `ops=FloatOps`).
+    """
+    previous: list = []
     best = best_error = None
     grown = 0
     for k in range(max_rows):
         first, noise = estimate(k)
         row = [first]
-        errors = [np.full(first.shape, np.inf)]
+        errors = [ops.inf_like(first)]
         for m in range(1, k + 1):
             factor = 2.0 ** (power * m) - 1.0
             row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factor)
-            spread = np.maximum(np.abs(row[m] - row[m - 1]), np.abs(row[m] - previous[m - 1]))
+            spread = ops.maximum(ops.abs(row[m] - row[m - 1]), ops.abs(row[m] - previous[m - 1]))
             errors.append(spread + NOISE_GAIN * noise)
-        row_best, row_error = _pick(row, errors) if k else (first, errors[0])
+        row_best, row_error = _pick(row, errors, ops) if k else (first, errors[0])
         if best is None:
-            best, best_error = row_best, np.where(np.isfinite(row_error), row_error, np.inf)
+            best, best_error = row_best, ops.finite_or_inf(row_error)
         else:
             # Growth only means "the steps are too small now" when rounding noise explains it; before the
             # steps are small enough for the function (sin(1000 x)), errors grow too, and we go on.
-            noisy = np.all(row_error <= 1000 * NOISE_GAIN * noise)
-            grown = grown + 1 if k >= min_rows and noisy and np.all(row_error > 2 * best_error) else 0
+            noisy = ops.all(row_error <= 1000 * NOISE_GAIN * noise)
+            grown = grown + 1 if k >= min_rows and noisy and ops.all(row_error > 2 * best_error) else 0
             better = row_error < best_error
-            best = np.where(better, row_best, best)
-            best_error = np.where(better, row_error, best_error)
+            best = ops.where(better, row_best, best)
+            best_error = ops.where(better, row_error, best_error)
         previous = row
-        if k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * NOISE_GAIN * noise)):
+        if k + 1 >= min_rows and ops.all(best_error <= ops.maximum(target * ops.abs(best), 4 * NOISE_GAIN * noise)):
             return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
     return Extrapolation(best, best_error, max_rows)
 
 
-def _pick(row: list[np.ndarray], errors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _pick(row: list, errors: list, ops) -> tuple:
     """Elementwise, the entry of `row` with the smallest finite error."""
-    best, best_error = row[1], np.where(np.isfinite(errors[1]), errors[1], np.inf)
+    best, best_error = row[1], ops.finite_or_inf(errors[1])
     for value, error in zip(row[2:], errors[2:]):
         better = error < best_error
-        best = np.where(better, value, best)
-        best_error = np.where(better, error, best_error)
+        best = ops.where(better, value, best)
+        best_error = ops.where(better, error, best_error)
     return best, best_error
