@@ -32,10 +32,11 @@ class Columns:
     nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
 
 
-def _displaced(x0: np.ndarray, coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Points x0 + offsets[i] * e_coords[i], one row each."""
-    points = np.repeat(x0[None], len(coords), axis=0)
-    points[np.arange(len(coords)), coords] += offsets
+def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
+    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point."""
+    points = np.empty((len(offsets) * len(coords), x0.size))
+    points[...] = x0
+    points[np.arange(len(points)), np.tile(coords, len(offsets))] += np.concatenate(offsets)
     return points
 
 
@@ -60,7 +61,7 @@ def fixed_columns(
     h = (x + h) - x  # a step that x + h represents exactly
     samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
     moved = [int(o) for o in offsets if o != 0]
-    values = ev.many(np.concatenate([_displaced(x0, coords, o * h) for o in moved]))
+    values = ev.many(_displaced(x0, coords, *(o * h for o in moved)))
     for k, o in enumerate(moved):
         samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
     extra = f0.ndim
@@ -154,7 +155,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     def estimate(k: int):
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
-            both = ev.many(np.concatenate([_displaced(x0, coords, h), _displaced(x0, coords, -h)]))
+            both = ev.many(_displaced(x0, coords, h, -h))
             plus, minus = both[: len(coords)], both[len(coords) :]
             nonfinite[:] |= ~np.isfinite(plus + minus).reshape(len(coords), -1).all(axis=1)
             hc = _column(h, extra)
