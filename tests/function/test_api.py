@@ -1,6 +1,7 @@
 """grad, jacobian, hessian, derivative, directional and check_grad: shapes, methods, options, errors."""
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -291,3 +292,17 @@ def test_ad_needs_an_ad_array_or_a_backend_and_names_the_missing_extra(monkeypat
     monkeypatch.setitem(sys.modules, "jax", None)
     with pytest.raises(ImportError, match=r"gradkit\[jax\]"):
         gk.grad(np.sum, [1.0], method="ad", backend="jax")
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "backward"])
+@pytest.mark.parametrize("accuracy", [2, 4])
+def test_fixed_steps_evaluated_point_by_point_match_the_batched_path(method, accuracy):
+    f = lambda p: np.exp(p[0]) * np.sin(p[1]) + p[2] ** 3  # noqa: E731
+    x = [0.4, -1.3, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        serial = gk.grad(f, x, method=method, accuracy=accuracy, full_output=True)
+        batched = gk.grad(f, x, method=method, accuracy=accuracy, workers=map, full_output=True)
+    np.testing.assert_array_equal(serial.value, batched.value)
+    np.testing.assert_array_equal(serial.error, batched.error)
+    assert serial.nfev == batched.nfev == 1 + 3 * accuracy

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,23 +53,17 @@ def fixed_columns(
     The error estimate is the distance to the stencil one order less accurate on the same samples,
     plus the rounding noise.
     """
-    p = accuracy
-    offsets = {"central": np.arange(-(p // 2), p // 2 + 1), "forward": np.arange(p + 1), "backward": np.arange(-p, 1)}[
-        scheme
-    ]
+    offsets, weights, by_distance, lower_weights = _fixed_scheme(scheme, accuracy)
     x = x0[coords]
     h = fixed_step(x, 1, accuracy) if step is None else step[coords]
     h = (x + h) - x  # a step that x + h represents exactly
     samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
-    moved = [int(o) for o in offsets if o != 0]
-    values = ev.many(_displaced(x0, coords, *(o * h for o in moved)))
+    moved = [o for o in offsets if o != 0]
+    values = _moved_values(ev, x0, f0, coords, [o * h for o in moved])
     for k, o in enumerate(moved):
         samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
     extra = f0.ndim
-    weights = stencil(1, offsets)
     value = sum(w * samples[int(o)] for o, w in zip(offsets, weights)) / _column(h, extra)
-    by_distance = sorted(offsets, key=lambda o: (abs(o), o))[:-1]
-    lower_weights = stencil(1, by_distance)
     lower = sum(w * samples[int(o)] for o, w in zip(by_distance, lower_weights)) / _column(h, extra)
     magnitude = sum(abs(w) * np.abs(samples[int(o)]) for o, w in zip(offsets, weights))
     noise = ev.precision * magnitude / _column(h, extra)
@@ -77,6 +72,32 @@ def fixed_columns(
     suspect = bad.reshape(len(coords), -1).any(axis=1)
     notes = [f"f is not finite at a stencil point of x[{c}]" for c in coords[suspect]]
     return Columns(value, np.where(bad, np.inf, error), suspect, notes)
+
+
+@lru_cache(maxsize=64)
+def _fixed_scheme(scheme: str, accuracy: int) -> tuple[tuple[int, ...], np.ndarray, tuple[int, ...], np.ndarray]:
+    """Offsets and weights of a fixed-step scheme, and of the one-order-less-accurate stencil beside it."""
+    p = accuracy
+    offsets = {"central": range(-(p // 2), p // 2 + 1), "forward": range(p + 1), "backward": range(-p, 1)}[scheme]
+    offsets = tuple(offsets)
+    by_distance = tuple(sorted(offsets, key=lambda o: (abs(o), o))[:-1])
+    return offsets, stencil(1, offsets), by_distance, stencil(1, by_distance)
+
+
+def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> np.ndarray:
+    """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major, as `ev.many` of `_displaced`.
+
+    A scalar f evaluated point by point skips building the batch (the serial fast path of `Evaluator`).
+    """
+    if ev.serial and f0.ndim == 0 and f0.dtype.kind in "biuf":
+        x = x0[coords]
+        try:
+            with np.errstate(all="ignore"):
+                rows = [ev.moved(x0, c, tuple((x[i] + o[i]).tolist() for o in offsets)) for i, c in enumerate(coords)]
+            return np.array(rows, dtype=np.float64).T.reshape(-1)
+        except NotRealError:
+            pass
+    return ev.many(_displaced(x0, coords, *offsets))
 
 
 def richardson_columns(
