@@ -55,7 +55,12 @@ async function post(endpoint, body, signal) {
     body: JSON.stringify(body),
     signal,
   });
-  const data = await reply.json();
+  let data;
+  try {
+    data = await reply.json();
+  } catch {
+    data = { detail: `the server answered ${reply.status} ${reply.statusText}` };
+  }
   if (!reply.ok) {
     const detail = data.detail;
     const error = new Error(typeof detail === "string" ? detail : detail?.message ?? validationMessage(detail));
