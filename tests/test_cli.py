@@ -32,6 +32,7 @@ def test_demo_prints_the_tour_and_writes_the_picture(capsys, tmp_path):
     }
     assert float(rows["richardson"][-3]) < 1e-12 and float(rows["complex"][-3]) < 1e-15
     assert (tmp_path / "field.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "gradkit explore --open" in out
 
 
 def test_grad_json_has_the_exact_gradient(capsys):

@@ -59,6 +59,7 @@ def demo(
     tour.run(typer.echo)
     written = tour.write_picture(output)
     typer.echo(f"5. The picture: {written} (heat map, contours, gradient arrows and an ascent path)")
+    typer.echo("6. Interactively: `gradkit explore --open` serves the page on http://127.0.0.1:8000/")
 
 
 @app.command()
