@@ -84,12 +84,17 @@ def _fixed_scheme(scheme: str, accuracy: int) -> tuple[tuple[int, ...], np.ndarr
     return offsets, stencil(1, offsets), by_distance, stencil(1, by_distance)
 
 
+def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
+    """f returns one real number and its points are evaluated one call each: the scalar fast paths apply."""
+    return ev.serial and f0.ndim == 0 and f0.dtype.kind in "biuf"
+
+
 def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> np.ndarray:
     """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major, as `ev.many` of `_displaced`.
 
     A scalar f evaluated point by point skips building the batch (the serial fast path of `Evaluator`).
     """
-    if ev.serial and f0.ndim == 0 and f0.dtype.kind in "biuf":
+    if _point_by_point(ev, f0):
         x = x0[coords]
         try:
             with np.errstate(all="ignore"):
@@ -163,7 +168,7 @@ def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
 
 def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     """One Richardson sequence for `coords`: central (direction 0) or one-sided (+1 forward, -1 backward)."""
-    if ev.serial and f0.ndim == 0 and f0.dtype.kind in "biuf":
+    if _point_by_point(ev, f0):
         scalar = _scalar_sequences(ev, x0, float(f0), coords, h0, direction)
         if scalar is not None:
             return scalar
