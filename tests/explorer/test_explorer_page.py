@@ -112,7 +112,8 @@ def plot_pixels(page):
 
 
 def view_of(page):
-    query = parse_qs(urlparse(page.url).query)
+    """(formula, xlim, ylim) from the address bar, as the page last wrote it."""
+    query = parse_qs(urlparse(page.evaluate("location.href")).query)
     return (
         query["f"][0],
         tuple(float(v) for v in query["x"][0].split(",")),
@@ -147,7 +148,6 @@ def test_the_page_loads_without_console_errors_and_draws_the_field(page, server)
     assert len(colours) > 50, "the heat map is blank"
     centre, corner = pixels[pixels.shape[0] // 2, pixels.shape[1] // 2, :3], pixels[5, 5, :3]
     assert int(centre.sum()) > int(corner.sum()) + 200, "the Gaussian's top should be bright (viridis yellow)"
-    assert page.locator("#field").get_attribute("style") is None
     assert page.evaluate("getComputedStyle(document.getElementById('field')).touchAction") == "none"
     assert "2*x" in page.inner_text("#gradient-x")
     snap(page, "loaded")
@@ -334,12 +334,16 @@ def test_a_url_with_a_view_restores_it(page, server):
     x, y = reading(page, "read-x"), reading(page, "read-y")
     assert abs(reading(page, "read-fx") - math.cos(x) * math.cos(y)) <= 1e-12
     snap(page, "from-url")
-    # the view after a zoom survives a reload
+    # the view after a zoom out survives a reload: the same limits, and the field's corner is where they say
     page.mouse.wheel(0, 300)
     page.wait_for_function("!location.search.includes('x=-1%2C3')")
-    zoomed = page.url
-    load(page, zoomed)
-    assert view_of(page) == view_of(page) and page.url == zoomed
+    formula, xlim, ylim = zoomed = view_of(page)
+    assert formula == "sin(x)*cos(y)" and xlim[1] - xlim[0] > 4 and ylim[1] - ylim[0] > 2
+    assert (xlim[0], ylim[1]) == pytest.approx((-1, 2), abs=0.02)  # zoomed out about the pointer at (-1, 2)
+    load(page, page.evaluate("location.href"))
+    assert view_of(page) == zoomed
+    move_to(page, xlim[0], ylim[1], xlim, ylim)
+    assert (reading(page, "read-x"), reading(page, "read-y")) == pytest.approx((xlim[0], ylim[1]), abs=0.02)
 
 
 def test_the_png_download_is_the_current_view(page, server):
