@@ -161,9 +161,10 @@ def _derivative_of(
     check_callable(f)
     check_method(method)
     accuracy = check_accuracy(accuracy)
-    if method in ("auto", "ad") and (method == "ad" or autodiff.backend_of(x) is not None):
+    array_library = autodiff.backend_of(x)
+    if method == "ad" or (method == "auto" and array_library is not None):
         return _autodiff(f, x, wrt, args, kwargs, backend, full_output, scalar)
-    if autodiff.backend_of(x) is not None:
+    if array_library is not None:
         x = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
     method = "richardson" if method == "auto" else method
     if method == "central" and accuracy % 2:

@@ -137,8 +137,8 @@ def richardson_columns(
             chosen = np.flatnonzero(side == direction)
             if len(chosen):
                 _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
-    failed = result.suspect & result.nonfinite & (side == 0)
-    for i in np.flatnonzero(failed) if failed.any() else ():
+    failed = np.flatnonzero(result.suspect & result.nonfinite & (side == 0)) if result.nonfinite.any() else ()
+    for i in failed:
         # f failed somewhere on one side: redo this coordinate on the side where it is finite.
         for direction in (1, -1):
             retry = _sequence(ev, x0, f0, coords[[i]], h0[[i]], direction)
