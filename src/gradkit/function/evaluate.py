@@ -64,11 +64,12 @@ class Evaluator:
         """
         results = []
         func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
+        flat = len(shape) == 1  # x0 already has the point's shape
         for value in values:
             point = x0.copy()
             point[coordinate] = value
             try:
-                out = func(point.reshape(shape), *args, **kwargs)
+                out = func(point if flat else point.reshape(shape), *args, **kwargs)
             except (ArithmeticError, ValueError, FloatingPointError):
                 out = math.nan
             results.append(float(out) if isinstance(out, float) else self._scalar(out))

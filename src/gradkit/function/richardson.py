@@ -88,13 +88,13 @@ def extrapolate(
     previous: list = []
     best = best_error = None
     grown = 0
+    factors = [0.0] + [2.0 ** (power * m) - 1.0 for m in range(1, max_rows)]
     for k in range(max_rows):
         first, noise = estimate(k)
         row = [first]
         errors = [ops.inf_like(first)]
         for m in range(1, k + 1):
-            factor = 2.0 ** (power * m) - 1.0
-            row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factor)
+            row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factors[m])
             spread = ops.maximum(ops.abs(row[m] - row[m - 1]), ops.abs(row[m] - previous[m - 1]))
             errors.append(spread + NOISE_GAIN * noise)
         row_best, row_error = _pick(row, errors, ops) if k else (first, errors[0])
