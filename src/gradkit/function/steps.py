@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EPS = np.finfo(np.float64).eps
+EPS = float(np.finfo(np.float64).eps)  # a Python float: the scalar paths stay in Python floats
 #: Below this |x| a step is taken relative to 1 instead (an absolute floor).
 FLOOR = 1.0
 
