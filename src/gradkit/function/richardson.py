@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def extrapolate(
     previous: list = []
     best = best_error = None
     grown = 0
-    factors = [0.0] + [2.0 ** (power * m) - 1.0 for m in range(1, max_rows)]
+    factors = _factors(power, max_rows)
     for k in range(max_rows):
         first, noise = estimate(k)
         row = [first]
@@ -114,6 +115,12 @@ def extrapolate(
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
     return Extrapolation(best, best_error, max_rows)
+
+
+@lru_cache(maxsize=16)
+def _factors(power: int, rows: int) -> tuple[float, ...]:
+    """2**(power*m) - 1 for m = 0 .. rows-1: the divisors of the extrapolation (the first is unused)."""
+    return tuple(2.0 ** (power * m) - 1.0 for m in range(rows))
 
 
 def _pick(row: list, errors: list, ops) -> tuple:
