@@ -153,8 +153,9 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
         if weights.shape[1] > 1:
             if width == 3:
                 c = line[start + o[2] : stop + o[2]]
-                w = weights[:, base : base + m]
-                _sum3_varying(target, a, b, c, w[0], w[1], w[2], divisor)
+                # Row by row, so each weight column keeps a contiguous layout and the loop vectorizes.
+                wa, wb, wc = weights[0, base : base + m], weights[1, base : base + m], weights[2, base : base + m]
+                _sum3_varying(target, a, b, c, wa, wb, wc, divisor)
                 return
         else:
             w = weights[:, 0]
@@ -275,6 +276,12 @@ def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, 
         elif do1:
             plane = f[i]
             for j in range(n1):
+                if lo1 <= j < hi1 and off1.shape[0] == 3 and x1.shape[0] == 0:
+                    # Three rows with this row's weights, without building a stencil per row.
+                    r = j - lo1
+                    a, b, c = plane[j + off1[0]], plane[j + off1[1]], plane[j + off1[2]]
+                    _sum3(out1[i, j], a, b, c, w1[0, r], w1[1, r], w1[2, r], d1)
+                    continue
                 count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
                 _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
         if do2 and w2.shape[1] == 1 and x2.shape[0] == 0:
