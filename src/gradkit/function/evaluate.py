@@ -56,7 +56,7 @@ class Evaluator:
         """Points are evaluated one call each, in this process (not in batches or a pool)."""
         return not self.vectorized and (self.workers is None or self.workers == 1)
 
-    def moved(self, x0: np.ndarray, coordinate: int, values: tuple[float, ...]) -> tuple[float, ...]:
+    def moved(self, x0: np.ndarray, coordinate: int, values: tuple[float, ...]) -> list[float]:
         """A scalar f at x0 with x0[coordinate] set to each of `values`, as floats (NaN where f fails).
 
         The fast path of serial evaluation for a scalar f: the same counting, failure handling and
@@ -64,19 +64,21 @@ class Evaluator:
         """
         results = []
         func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
-        flat = len(shape) == 1  # x0 already has the point's shape
+        reshape = len(shape) != 1  # a flat x0 already has the point's shape
         for value in values:
             point = x0.copy()
             point[coordinate] = value
+            if reshape:
+                point = point.reshape(shape)
             try:
-                out = func(point if flat else point.reshape(shape), *args, **kwargs)
+                out = func(point, *args, **kwargs) if args or kwargs else func(point)
             except (ArithmeticError, ValueError, FloatingPointError):
                 out = math.nan
             results.append(float(out) if isinstance(out, float) else self._scalar(out))
         self.nfev += len(values)
         if self.precision >= 1e-10:
             self._noted(np.array(results))
-        return tuple(results)
+        return results
 
     def _scalar(self, out: object) -> float:
         array = np.asarray(out)

@@ -242,18 +242,21 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     spread_noise: list[float] = []
     nonfinite = False
 
+    moved = ev.moved
+
     def estimate(k: int):
         nonlocal nonfinite
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
-            plus, minus = ev.moved(x0, coordinate, (x + h, x - h))
+            plus, minus = moved(x0, coordinate, (x + h, x - h))
             nonfinite = nonfinite or not math.isfinite(plus + minus)
             value = (plus - minus) / (2 * h)
+            precision = ev.precision
             spreads.append(abs(plus - 2 * f0 + minus) / h)
-            spread_noise.append(ev.precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h)
-            return value, ev.precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
+            spread_noise.append(precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h)
+            return value, precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
         signed = direction * h
-        (shifted,) = ev.moved(x0, coordinate, (x + signed,))
+        (shifted,) = moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
         return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)

@@ -86,31 +86,41 @@ def extrapolate(
 
     D and noise are arrays (with `ops=ArrayOps`) or floats (with `ops=FloatOps`).
     """
+    where, maximum, absolute, every = ops.where, ops.maximum, ops.abs, ops.all
     previous: list = []
     best = best_error = None
     grown = 0
     factors = _factors(power, max_rows)
     for k in range(max_rows):
         first, noise = estimate(k)
-        row = [first]
-        errors = [ops.inf_like(first)]
-        for m in range(1, k + 1):
-            row.append(row[m - 1] + (row[m - 1] - previous[m - 1]) / factors[m])
-            spread = ops.maximum(ops.abs(row[m] - row[m - 1]), ops.abs(row[m] - previous[m - 1]))
-            errors.append(spread + NOISE_GAIN * noise)
-        row_best, row_error = _pick(row, errors, ops) if k else (first, errors[0])
-        if best is None:
-            best, best_error = row_best, ops.finite_or_inf(row_error)
+        floor = NOISE_GAIN * noise
+        if k == 0:
+            best, best_error = first, ops.inf_like(first)
+            previous = [first]
         else:
+            # The Neville row; each entry's error is its distance to the entries it came from plus the noise.
+            # Elementwise, the entry with the smallest finite error is this row's pick.
+            row = [first]
+            entry = first
+            row_best = row_error = None
+            for m in range(1, k + 1):
+                below = previous[m - 1]
+                entry, last = entry + (entry - below) / factors[m], entry
+                row.append(entry)
+                error = maximum(absolute(entry - last), absolute(entry - below)) + floor
+                if row_best is None:
+                    row_best, row_error = entry, ops.finite_or_inf(error)
+                else:
+                    better = error < row_error
+                    row_best, row_error = where(better, entry, row_best), where(better, error, row_error)
             # Growth only means "the steps are too small now" when rounding noise explains it; before the
             # steps are small enough for the function (sin(1000 x)), errors grow too, and we go on.
-            noisy = ops.all(row_error <= 1000 * NOISE_GAIN * noise)
-            grown = grown + 1 if k >= min_rows and noisy and ops.all(row_error > 2 * best_error) else 0
+            noisy = every(row_error <= 1000 * NOISE_GAIN * noise)
+            grown = grown + 1 if k >= min_rows and noisy and every(row_error > 2 * best_error) else 0
             better = row_error < best_error
-            best = ops.where(better, row_best, best)
-            best_error = ops.where(better, row_error, best_error)
-        previous = row
-        if k + 1 >= min_rows and ops.all(best_error <= ops.maximum(target * ops.abs(best), 4 * NOISE_GAIN * noise)):
+            best, best_error = where(better, row_best, best), where(better, row_error, best_error)
+            previous = row
+        if k + 1 >= min_rows and every(best_error <= maximum(target * absolute(best), 4 * floor)):
             return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
@@ -121,13 +131,3 @@ def extrapolate(
 def _factors(power: int, rows: int) -> tuple[float, ...]:
     """2**(power*m) - 1 for m = 0 .. rows-1: the divisors of the extrapolation (the first is unused)."""
     return tuple(2.0 ** (power * m) - 1.0 for m in range(rows))
-
-
-def _pick(row: list, errors: list, ops) -> tuple:
-    """Elementwise, the entry of `row` with the smallest finite error."""
-    best, best_error = row[1], ops.finite_or_inf(errors[1])
-    for value, error in zip(row[2:], errors[2:]):
-        better = error < best_error
-        best = ops.where(better, value, best)
-        best_error = ops.where(better, error, best_error)
-    return best, best_error
