@@ -135,13 +135,17 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
     if m <= 0:
         return
     if coords.shape[0] > 0:
-        for i in range(start, stop):
-            dx1 = coords[i] - coords[i - 1]
-            dx2 = coords[i + 1] - coords[i]
+        # Slices indexed from 0, so no index can be negative and the loop vectorizes.
+        x_left, x_mid, x_right = coords[start - 1 : stop - 1], coords[start:stop], coords[start + 1 : stop + 1]
+        f_left, f_mid, f_right = line[start - 1 : stop - 1], line[start:stop], line[start + 1 : stop + 1]
+        target = out[start:stop]
+        for j in range(m):
+            dx1 = x_mid[j] - x_left[j]
+            dx2 = x_right[j] - x_mid[j]
             a = -(dx2) / (dx1 * (dx1 + dx2))
             b = (dx2 - dx1) / (dx1 * dx2)
             c = dx1 / (dx2 * (dx1 + dx2))
-            out[i] = a * line[i - 1] + b * line[i] + c * line[i + 1]
+            target[j] = a * f_left[j] + b * f_mid[j] + c * f_right[j]
         return
     width = offsets.shape[0]
     target = out[start:stop]
