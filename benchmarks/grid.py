@@ -241,7 +241,7 @@ print(seconds, peak)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated subset of: " + ", ".join(SIZES))
     parser.add_argument("--zarr-gib", type=float, default=4.0, help="size of the Dask/Zarr run; 0 skips it")
     arguments = parser.parse_args()
