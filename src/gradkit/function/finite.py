@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import FloatOps, extrapolate
+from gradkit.function.richardson import MIN_ROWS, FloatOps, extrapolate
 from gradkit.function.steps import EPS, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -34,11 +34,16 @@ class Columns:
 
 
 def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
-    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point."""
-    points = np.empty((len(offsets) * len(coords), x0.size))
+    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point.
+
+    The offsets may also come as one array, one row per array o.
+    """
+    offsets = offsets[0] if len(offsets) == 1 and np.ndim(offsets[0]) == 2 else np.asarray(offsets)
+    k, m = offsets.shape
+    points = np.empty((k, m, x0.size))
     points[...] = x0
-    points[np.arange(len(points)), np.tile(coords, len(offsets))] += np.concatenate(offsets)
-    return points
+    points[:, np.arange(m), coords] += offsets
+    return points.reshape(k * m, x0.size)
 
 
 def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
@@ -90,19 +95,18 @@ def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
 
 
 def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> np.ndarray:
-    """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major, as `ev.many` of `_displaced`.
+    """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major: `ev.many` of `_displaced`.
 
-    A scalar f evaluated point by point skips building the batch (the serial fast path of `Evaluator`).
+    A scalar f evaluated point by point goes through `Evaluator.scalars` (no batch of arrays of f's values).
     """
+    points = _displaced(x0, coords, *offsets)
     if _point_by_point(ev, f0):
-        x = x0[coords]
         try:
             with np.errstate(all="ignore"):
-                rows = [ev.moved(x0, c, tuple((x[i] + o[i]).tolist() for o in offsets)) for i, c in enumerate(coords)]
-            return np.array(rows, dtype=np.float64).T.reshape(-1)
+                return np.array(ev.scalars(points, group=len(points)), dtype=np.float64)
         except NotRealError:
             pass
-    return ev.many(_displaced(x0, coords, *offsets))
+    return ev.many(points)
 
 
 def richardson_columns(
@@ -216,17 +220,37 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     return Columns(value, error, suspect, notes, nonfinite)
 
 
+#: 2**k for the first `MIN_ROWS` steps of a sequence, as a column.
+_HALVINGS = 2.0 ** np.arange(MIN_ROWS)[:, None]
+
+
 def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) -> Columns | None:
     """`_sequence` for a scalar f evaluated point by point: each coordinate's table in Python floats.
 
-    The same sequence, estimates and checks as the array version; None where it cannot be used (f returns
-    complex numbers, or a user step too small to move x), and the caller runs the array version.
+    The points of the first `MIN_ROWS` steps, which every sequence evaluates, are evaluated first for all
+    coordinates, back to back; later steps as each table asks for them. The same sequence, estimates and
+    checks as the array version; None where it cannot be used (f returns complex numbers, or a user step
+    too small to move x), and the caller runs the array version.
     """
+    x = x0[coords]
+    steps = (x + h0 / _HALVINGS) - x  # row k: (x + h0 / 2**k) - x, as each table computes it
+    if not (steps > 0).all():
+        return None
+    if direction == 0:
+        offsets = np.empty((2 * MIN_ROWS, len(coords)))
+        offsets[0::2], offsets[1::2] = steps, -steps
+    else:
+        offsets = direction * steps
     values, errors, suspect, nonfinite, notes = [], [], [], [], []
     with np.errstate(all="ignore"):
-        for coordinate, first_step in zip(coords.tolist(), h0.tolist()):
+        try:
+            first = ev.scalars(_displaced(x0, coords, offsets), group=offsets.size // MIN_ROWS)
+        except NotRealError:
+            return None
+        known = np.array(first).reshape(offsets.shape).T.tolist()
+        for coordinate, first_step, samples in zip(coords.tolist(), h0.tolist(), known):
             try:
-                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction)
+                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction, samples)
             except (NotRealError, ZeroDivisionError):
                 return None
             for collected, item in zip((values, errors, suspect, nonfinite), one[:4]):
@@ -236,7 +260,8 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
     return Columns(np.array(values), np.array(errors), flags[0], notes, flags[1])
 
 
-def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, direction: int):
+def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, direction: int, samples: list):
+    """One coordinate's sequence; `samples` holds f at its points of the first `MIN_ROWS` steps, in order."""
     x = float(x0[coordinate])
     spreads: list[float] = []
     spread_noise: list[float] = []
@@ -248,7 +273,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         nonlocal nonfinite
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
-            plus, minus = moved(x0, coordinate, (x + h, x - h))
+            plus, minus = samples[2 * k : 2 * k + 2] if k < MIN_ROWS else moved(x0, coordinate, (x + h, x - h))
             nonfinite = nonfinite or not math.isfinite(plus + minus)
             value = (plus - minus) / (2 * h)
             precision = ev.precision
@@ -256,7 +281,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             spread_noise.append(precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h)
             return value, precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
         signed = direction * h
-        (shifted,) = moved(x0, coordinate, (x + signed,))
+        (shifted,) = samples[k : k + 1] if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
         return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)

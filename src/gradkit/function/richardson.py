@@ -21,6 +21,8 @@ import numpy as np
 
 #: How much extrapolation can amplify the rounding noise of one row (sum of |coefficients|, bounded).
 NOISE_GAIN = 3.0
+#: Every sequence evaluates at least this many steps: the third row checks the first extrapolation.
+MIN_ROWS = 3
 
 
 class ArrayOps:
@@ -78,7 +80,7 @@ def extrapolate(
     *,
     power: int,
     max_rows: int = 16,
-    min_rows: int = 3,
+    min_rows: int = MIN_ROWS,
     target: float = 1e-15,
     ops=ArrayOps,
 ) -> Extrapolation:
