@@ -56,19 +56,20 @@ class Evaluator:
         """Points are evaluated one call each, in this process (not in batches or a pool)."""
         return not self.vectorized and (self.workers is None or self.workers == 1)
 
-    def scalars(self, points: np.ndarray, *, group: int | None = None) -> list[float]:
-        """A scalar f at each row of `points` (shape ``(k, n)``), as floats (NaN where f fails).
+    def scalars(self, points, *, group: int | None = None) -> list[float]:
+        """A scalar f at each of `points` (flat points: a list, or the rows of an array), as floats.
 
-        The fast path of serial evaluation for a scalar f: the same counting, failure handling and
-        precision detection as `many` (on each `group` of consecutive points, as if each were one call
-        of `many`), calling f on views of one array back to back. Call it inside ``np.errstate``.
-        Raises `NotRealError` (having counted the points evaluated) if f returns a complex number.
+        The fast path of serial evaluation for a scalar f: the same counting, failure handling (NaN where
+        f fails) and precision detection as `many` (on each `group` of consecutive points, as if each were
+        one call of `many`), calling f back to back. Call it inside ``np.errstate``. Raises `NotRealError`
+        (having counted the points evaluated) if f returns a complex number.
         """
-        func, args, kwargs = self.func, self.args, self.kwargs
-        shaped = points.reshape((len(points), *self.input_shape))
+        func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
+        if len(shape) != 1:  # a flat point already has the shape of a 1-D x
+            points = [point.reshape(shape) for point in points]
         results = []
         try:
-            for point in shaped:
+            for point in points:
                 try:
                     out = func(point, *args, **kwargs) if args or kwargs else func(point)
                 except (ArithmeticError, ValueError, FloatingPointError):
@@ -78,19 +79,20 @@ class Evaluator:
             self.nfev += len(results) + 1
             raise
         self.nfev += len(results)
-        size = group or len(results)
-        for start in range(0, len(results), size):
-            if self.precision < 1e-10:
-                break
-            self._noted(np.array(results[start : start + size]))
+        if self.precision >= 1e-10:
+            size = group or len(results)
+            for start in range(0, len(results), size):
+                self._noted(np.array(results[start : start + size]))
         return results
 
-    def moved(self, x0: np.ndarray, coordinate: int, values: tuple[float, ...]) -> list[float]:
+    def moved(self, x0: np.ndarray, coordinate: int, values, *, group: int | None = None) -> list[float]:
         """`scalars` at x0 with x0[coordinate] set to each of `values`."""
-        points = np.empty((len(values), x0.size))
-        points[...] = x0
-        points[:, coordinate] = values
-        return self.scalars(points)
+        points = []
+        for value in values:
+            point = x0.copy()
+            point[coordinate] = value
+            points.append(point)
+        return self.scalars(points, group=group)
 
     def _scalar(self, out: object) -> float:
         array = np.asarray(out)

@@ -97,16 +97,21 @@ def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
 def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> np.ndarray:
     """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major: `ev.many` of `_displaced`.
 
-    A scalar f evaluated point by point goes through `Evaluator.scalars` (no batch of arrays of f's values).
+    A scalar f evaluated point by point goes through `Evaluator.scalars`: f back to back, its values as floats.
     """
-    points = _displaced(x0, coords, *offsets)
     if _point_by_point(ev, f0):
+        points = []
+        for o in offsets:
+            for column, value in zip(coords.tolist(), (x0[coords] + o).tolist()):
+                point = x0.copy()
+                point[column] = value
+                points.append(point)
         try:
             with np.errstate(all="ignore"):
-                return np.array(ev.scalars(points, group=len(points)), dtype=np.float64)
+                return np.array(ev.scalars(points), dtype=np.float64)
         except NotRealError:
             pass
-    return ev.many(points)
+    return ev.many(_displaced(x0, coords, *offsets))
 
 
 def richardson_columns(
@@ -220,37 +225,38 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     return Columns(value, error, suspect, notes, nonfinite)
 
 
-#: 2**k for the first `MIN_ROWS` steps of a sequence, as a column.
-_HALVINGS = 2.0 ** np.arange(MIN_ROWS)[:, None]
-
-
 def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) -> Columns | None:
     """`_sequence` for a scalar f evaluated point by point: each coordinate's table in Python floats.
 
-    The points of the first `MIN_ROWS` steps, which every sequence evaluates, are evaluated first for all
-    coordinates, back to back; later steps as each table asks for them. The same sequence, estimates and
-    checks as the array version; None where it cannot be used (f returns complex numbers, or a user step
-    too small to move x), and the caller runs the array version.
+    f runs first at the points of the first `MIN_ROWS` steps of every coordinate (every sequence
+    evaluates them), back to back; then each coordinate's table asks for more steps as it needs them.
+    The same sequence, estimates and checks as the array version; None where it cannot be used (f returns
+    complex numbers, or a user step too small to move x), and the caller runs the array version.
     """
-    x = x0[coords]
-    steps = (x + h0 / _HALVINGS) - x  # row k: (x + h0 / 2**k) - x, as each table computes it
-    if not (steps > 0).all():
-        return None
-    if direction == 0:
-        offsets = np.empty((2 * MIN_ROWS, len(coords)))
-        offsets[0::2], offsets[1::2] = steps, -steps
-    else:
-        offsets = direction * steps
+    columns, firsts = coords.tolist(), h0.tolist()
+    signs = (1.0, -1.0) if direction == 0 else (float(direction),)
+    points = []  # step-major, as the array version evaluates them
+    xs = x0[coords].tolist()
+    for k in range(MIN_ROWS):
+        for x, column, first_step in zip(xs, columns, firsts):
+            h = (x + first_step / 2.0**k) - x  # as the table computes it
+            if not h > 0:
+                return None
+            for sign in signs:
+                point = x0.copy()
+                point[column] = x + sign * h
+                points.append(point)
+    per_step = len(signs) * len(columns)
     values, errors, suspect, nonfinite, notes = [], [], [], [], []
     with np.errstate(all="ignore"):
         try:
-            first = ev.scalars(_displaced(x0, coords, offsets), group=offsets.size // MIN_ROWS)
+            first = ev.scalars(points, group=per_step)
         except NotRealError:
             return None
-        known = np.array(first).reshape(offsets.shape).T.tolist()
-        for coordinate, first_step, samples in zip(coords.tolist(), h0.tolist(), known):
+        for i, (coordinate, first_step) in enumerate(zip(columns, firsts)):
+            own = [first[k * per_step + i * len(signs) + j] for k in range(MIN_ROWS) for j in range(len(signs))]
             try:
-                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction, samples)
+                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction, own)
             except (NotRealError, ZeroDivisionError):
                 return None
             for collected, item in zip((values, errors, suspect, nonfinite), one[:4]):
