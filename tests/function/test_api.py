@@ -152,6 +152,15 @@ def test_nfev_counts_the_points_of_the_serial_path():
     assert result.nfev <= gk.grad(gaussian, X0, workers=map, full_output=True).nfev
 
 
+def test_nfev_counts_the_points_before_f_turns_complex_on_the_serial_path():
+    # sqrt is real at x = 0.05 and complex at the first stencil point left of 0: the serial path for real
+    # values gives way to the general one, and nfev still counts every call
+    f = Counting(lambda p: np.emath.sqrt(p[0]))
+    result = gk.grad(f, [0.05], full_output=True)
+    assert result.nfev == f.calls
+    np.testing.assert_allclose(result.value, [0.5 / np.sqrt(0.05)], rtol=1e-10)
+
+
 def test_bounds_keep_every_evaluation_inside_the_box():
     f = Counting(lambda p: np.log(p[0]) + p[1])
     result = gk.grad(f, [0.01, 0.0], bounds=([0.0, -1.0], [np.inf, 1.0]), full_output=True)

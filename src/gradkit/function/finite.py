@@ -34,15 +34,11 @@ class Columns:
 
 
 def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
-    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point.
-
-    The offsets may also come as one array, one row per array o.
-    """
-    offsets = offsets[0] if len(offsets) == 1 and np.ndim(offsets[0]) == 2 else np.asarray(offsets)
-    k, m = offsets.shape
+    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point."""
+    k, m = len(offsets), len(coords)
     points = np.empty((k, m, x0.size))
     points[...] = x0
-    points[:, np.arange(m), coords] += offsets
+    points[:, np.arange(m), coords] += np.asarray(offsets)
     return points.reshape(k * m, x0.size)
 
 
