@@ -163,10 +163,11 @@ def test_nfev_counts_the_points_before_f_turns_complex_on_the_serial_path():
 
 def test_bounds_keep_every_evaluation_inside_the_box():
     f = Counting(lambda p: np.log(p[0]) + p[1])
-    result = gk.grad(f, [0.01, 0.0], bounds=([0.0, -1.0], [np.inf, 1.0]), full_output=True)
-    assert min(p[0] for p in f.points) >= 0.0
+    # the first steps (1/8 of |x| and of 1) reach past both lower bounds: one-sided there
+    result = gk.grad(f, [0.01, 0.0], bounds=([0.0099, -0.1], [np.inf, 1.0]), full_output=True)
+    assert min(p[0] for p in f.points) >= 0.0099 and min(p[1] for p in f.points) >= -0.1
     np.testing.assert_allclose(result.value, [100.0, 1.0], rtol=1e-8)
-    assert "bound" in result.message
+    assert "x[0] is near a bound" in result.message and "x[1] is near a bound" in result.message
 
 
 def test_non_finite_points_switch_to_one_sided_differences():
@@ -206,6 +207,7 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (lambda p: p, [1.0, 2.0], {}, TypeError, "use gk.jacobian"),
         (np.sum, [1.0], {"method": "magic"}, ValueError, "method must be one of"),
         (np.sum, [1.0], {"step": -1e-3}, ValueError, "step must be positive"),
+        (np.sum, [1.0, 1e20], {"step": 1e-10}, ValueError, r"step 1e-10 is too small to move x\[1\] = 1e\+20"),
         (np.sum, [1.0], {"bounds": (2.0, 3.0)}, ValueError, "inside bounds"),
         (np.sum, [1.0], {"method": "central", "accuracy": 3}, ValueError, "even accuracy"),
         (np.sum, [1.0], {"workers": "many"}, ValueError, "workers must be"),
@@ -214,6 +216,16 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):
     with pytest.raises(error, match=message):
         gk.grad(f, x, **options)
+
+
+def test_a_step_too_small_for_the_whole_sequence_fails_honestly_without_warnings_from_inside():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for options in ({}, {"workers": map}):
+            result = gk.grad(lambda p: np.sin(p[0]), [1.0], step=1e-15, full_output=True, **options)
+            assert not result.success and "error estimate" in result.message
+    # a coordinate not differentiated may have any step
+    np.testing.assert_allclose(gk.grad(lambda p: p[0] ** 2 + np.sin(p[1]), [1.0, 1e20], step=1e-3, wrt=0), [2.0])
 
 
 def test_a_function_whose_output_shape_changes_is_rejected():
@@ -253,6 +265,30 @@ def test_derivative_of_elementwise_functions_of_any_order(order):
     assert np.all(np.abs(result.value - np.exp(x)) <= result.error)
     sine = gk.derivative(np.sin, x, order=order)
     np.testing.assert_allclose(sine, np.sin(x + order * np.pi / 2), atol=1e-6)
+
+
+def test_derivative_steps_follow_a_small_x_and_fall_back_to_the_unit_scale():
+    # log varies on the scale of x: steps relative to |x| (an eighth of 1 would cross 0)
+    x = np.array([1e-5, 1e-3, 0.3, 40.0])
+    result = gk.derivative(np.log, x, full_output=True)
+    assert result.success
+    np.testing.assert_allclose(result.value, 1 / x, rtol=1e-11)
+    assert np.all(np.abs(result.value - 1 / x) <= result.error)
+    # exp varies on the scale of 1: at 1e-20 steps relative to x cannot see it, the retry at the unit scale can
+    x = np.array([[1e-20, 0.0], [2.0, -1e-300]])
+    for order in (1, 2):
+        result = gk.derivative(np.exp, x, order=order, full_output=True)
+        assert result.success and result.value.shape == x.shape
+        np.testing.assert_allclose(result.value, np.exp(x), rtol=1e-9)
+
+
+def test_relative_steps_of_a_subnormal_x_fall_back_to_the_unit_scale():
+    for x in (5e-324, -1e-310):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = gk.grad(lambda p: np.sin(p[0]) + np.exp(p[0]), [x], full_output=True)
+        assert result.success
+        np.testing.assert_allclose(result.value, [2.0], rtol=1e-13)
 
 
 def test_derivative_methods_and_errors():

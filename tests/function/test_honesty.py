@@ -139,6 +139,9 @@ def test_evaluation_counts_stay_at_half_of_numdifftools_budget(outcomes):
     assert outcomes["exp(x) sin(x) at 1"][0].nfev <= 15
     assert outcomes["Gaussian 2-D"][0].nfev <= 30
     assert outcomes["Rosenbrock 10-D at 0.5"][0].nfev <= 150
+    # where f varies on the scale of a small x, steps relative to x find it at once
+    for case in ("1/x at 1e-3", "log(x) at 0.01", "sqrt(x) at 0.01", "cbrt(x) at 1e-3"):
+        assert outcomes[case][0].nfev <= 15, case
 
 
 @pytest.mark.parametrize("case", [c for c in SMOOTH + HARD + KINKS if len(c[-1]) == 1], ids=lambda c: c[0])

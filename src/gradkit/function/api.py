@@ -20,7 +20,7 @@ from gradkit.function.finite import Columns, fixed_columns, richardson_columns
 from gradkit.function.problem import Problem, check_accuracy, check_callable, check_method, prepare
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
-from gradkit.function.steps import EPS, first_richardson_step, fixed_step, step_scale
+from gradkit.function.steps import EPS, first_richardson_step, fixed_step, rescalable, step_scale
 from gradkit.stencils import central_radius, stencil
 
 DEFAULT_RTOL = 1e-8
@@ -69,8 +69,9 @@ def jacobian(
         Evaluate points in a process pool of this many workers (f must be picklable), or with
         ``workers(function, iterable)``, as SciPy's `workers`. Serial by default.
     step : float or array_like, optional
-        The step (the largest one for "richardson"), one number or one per element of x. By default
-        relative to ``max(|x|, 1)``.
+        The step (the largest one for "richardson"), one number or one per element of x; it must move x.
+        By default relative to ``|x|`` for "richardson" (retried relative to ``max(|x|, 1)`` where
+        that leaves a small ``|x|`` unsure), to ``max(|x|, 1)`` otherwise.
     accuracy : int, optional
         Order of the fixed-step stencils (default 2).
     rtol, atol : float, optional
@@ -196,16 +197,15 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
         return complex_columns(ev, x0, f0, coords, problem.step)
     if method in ("central", "forward", "backward"):
         return fixed_columns(ev, x0, f0, coords, scheme=method, accuracy=accuracy, step=problem.step)
-    columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step)
-    # Where the steps measured against max(|x|, 1) were too coarse for a small |x| (1/x at 1e-3), try steps
-    # relative to |x| itself and keep whichever estimate is more certain.
+    columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=True)
+    # Steps relative to a small |x| suit f varying on the scale of x (1/x at 1e-3); where they were too
+    # fine for f (exp(x) at 1e-20), try steps measured against max(|x|, 1) and keep the more certain estimate.
     unsure = _unsure(columns, rtol, atol)
     if problem.step is not None or not unsure.any():
         return columns
-    small = (np.abs(x0[coords]) < 1) & (x0[coords] != 0)
-    again = np.flatnonzero(unsure & small)
+    again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
-        retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=True)
+        retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds)
         better = retry.error < columns.error[again]
         columns.value[again] = np.where(better, retry.value, columns.value[again])
         columns.error[again] = np.where(better, retry.error, columns.error[again])
@@ -218,9 +218,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
 
 
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
-    rtol = DEFAULT_RTOL if rtol is None else rtol
-    atol = DEFAULT_ATOL if atol is None else atol
-    fine = columns.error <= atol + rtol * np.abs(columns.value)  # NaN compares False, without a warning
+    fine = _within(columns.value, columns.error, rtol, atol)
     return ~fine.reshape(len(columns.value), -1).all(axis=1) | columns.suspect
 
 
@@ -229,7 +227,7 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
     atol = DEFAULT_ATOL if atol is None else atol
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
-    within = bool((error <= atol + rtol * np.abs(value)).all())
+    within = bool(_within(value, error, rtol, atol).all())
     success = bool(within and not columns.suspect.any())
     notes = list(dict.fromkeys(columns.notes))
     if not within:
@@ -437,12 +435,16 @@ def derivative(
     weights = stencil(order, offsets)
     scale = step_scale(point)
 
-    def estimate_at(h):
-        h = (point + h) - point
-        samples = [call(point + o * h) if o else f0 for o in offsets]
+    def estimate_at(h, at=point, f_at=f0):
+        h = (at + h) - at
+        samples = [call(at + o * h) if o else f_at for o in offsets]
         value = sum(w * s for w, s in zip(weights, samples)) / h**order
         noise = EPS * sum(abs(w) * np.abs(s) for w, s in zip(weights, samples)) / h**order
         return value, noise
+
+    def sequence(at, f_at, *, relative):
+        h0 = 2.0 ** (order - 1) * first_richardson_step(at, relative=relative, order=order)
+        return extrapolate(lambda k: estimate_at(h0 / 2.0**k, at, f_at), power=2)
 
     if method == "complex":
         h = 1e-20 * scale if step is None else np.broadcast_to(step, point.shape)
@@ -456,10 +458,21 @@ def derivative(
         value, noise = estimate_at(h)
         coarse, _ = estimate_at(2 * h)
         error = np.abs(value - coarse) / 3 + 4 * noise
-    else:
-        h0 = 0.125 * 2.0 ** (order - 1) * scale if step is None else np.broadcast_to(step, point.shape)
+    elif step is not None:
+        h0 = np.broadcast_to(step, point.shape)
         fit = extrapolate(lambda k: estimate_at(h0 / 2.0**k), power=2)
         value, error = fit.value, fit.error
+    else:
+        # Steps relative to |x| first; where that leaves a small |x| unsure (f varies on a scale of 1, not
+        # of x), steps measured against max(|x|, 1) on those elements, keeping the more certain estimate.
+        fit = sequence(point, f0, relative=True)
+        value, error = np.array(fit.value), np.array(fit.error)
+        again = np.flatnonzero(~_within(value, error, rtol, atol).reshape(-1) & rescalable(point, order).reshape(-1))
+        if len(again):
+            retry = sequence(point.reshape(-1)[again], f0.reshape(-1)[again], relative=False)
+            better = retry.error < error.reshape(-1)[again]
+            value.reshape(-1)[again] = np.where(better, retry.value, value.reshape(-1)[again])
+            error.reshape(-1)[again] = np.where(better, retry.error, error.reshape(-1)[again])
     return _verdict(value, error, calls[0], method, rtol, atol, full_output)
 
 
@@ -504,11 +517,16 @@ def _squeeze(result: Result) -> Result:
     )
 
 
-def _verdict(value, error, nfev, method, rtol, atol, full_output):
+def _within(value, error, rtol, atol) -> np.ndarray:
+    """Elementwise: the error estimate meets the tolerance (False where either is NaN)."""
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
     with np.errstate(invalid="ignore"):
-        success = bool(np.all(error <= atol + rtol * np.abs(value)))
+        return np.asarray(error <= atol + rtol * np.abs(value))
+
+
+def _verdict(value, error, nfev, method, rtol, atol, full_output):
+    success = bool(np.all(_within(value, error, rtol, atol)))
     message = "converged within tolerance" if success else "the error estimate exceeds atol + rtol*|value|"
     value = value[()] if np.ndim(value) == 0 else value
     if full_output:

@@ -204,7 +204,8 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         value = (shifted - f0) / hc
         return value, ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
 
-    fit = extrapolate(estimate, power=2 if direction == 0 else 1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a step too small for x is no row
+        fit = extrapolate(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
     suspect = np.zeros(len(coords), dtype=bool)
     notes: list[str] = []

@@ -82,10 +82,11 @@ def prepare(
     x0 = point.reshape(-1)
     evaluator = Evaluator(f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype)
     box = check_bounds(bounds, x0)
+    steps = check_step(step, x0, coords)
     f0 = evaluator.at(x0)
     if not np.isfinite(f0).all():
         raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")
-    return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), check_step(step, x0.size), box, wrt is not None)
+    return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None)
 
 
 def wrt_indices(wrt: object, shape: tuple[int, ...]) -> np.ndarray:

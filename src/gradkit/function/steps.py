@@ -19,20 +19,42 @@ def fixed_step(x: np.ndarray, order: int, accuracy: int) -> np.ndarray:
     return EPS ** (1.0 / (accuracy + order)) * step_scale(x)
 
 
-def first_richardson_step(x: np.ndarray, *, relative: bool = False) -> np.ndarray:
-    """The largest step of a Richardson sequence: 1/8 of ``max(|x|, 1)``, or of ``|x|`` when `relative`."""
-    scale = np.where(np.abs(x) > 0, np.abs(x), FLOOR) if relative else step_scale(x)
-    return 0.125 * scale
+def relative_floor(order: int = 1) -> float:
+    """The least |x| relative steps suit for an `order`-th derivative."""
+    return float(np.finfo(np.float64).tiny) ** (1.0 / order) * 2.0**20
 
 
-def check_step(step: object, size: int) -> np.ndarray | None:
-    """A user's `step` (scalar or one per coordinate) as positive floats, or None."""
+def first_richardson_step(x: np.ndarray, *, relative: bool = False, order: int = 1) -> np.ndarray:
+    """The largest step of a Richardson sequence: 1/8 of ``max(|x|, 1)``, or of ``|x|`` when `relative`.
+
+    A relative step falls back to 1/8 where x is zero (or closer to it than `relative_floor`).
+    """
+    if not relative:
+        return 0.125 * step_scale(x)
+    return 0.125 * np.where(np.abs(x) >= relative_floor(order), np.abs(x), FLOOR)
+
+
+def rescalable(x: np.ndarray, order: int = 1) -> np.ndarray:
+    """Where relative and absolute first steps differ: ``relative_floor(order) <= |x| < 1``."""
+    return (np.abs(x) < FLOOR) & (np.abs(x) >= relative_floor(order))
+
+
+def check_step(step: object, x0: np.ndarray, coords: np.ndarray) -> np.ndarray | None:
+    """A user's `step` (scalar or one per coordinate of flat `x0`) as positive floats, or None.
+
+    Each step must move its coordinate: ``x0 + step != x0`` for the coordinates differentiated.
+    """
     if step is None:
         return None
+    size = x0.size
     try:
         values = np.broadcast_to(np.asarray(step, dtype=np.float64), (size,)).copy()
     except (TypeError, ValueError):
         raise ValueError(f"step must be a positive number or one per coordinate ({size}), got {step!r}") from None
     if not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise ValueError(f"step must be positive and finite, got {step!r}")
+    still = coords[x0[coords] + values[coords] == x0[coords]]
+    if len(still):
+        i = int(still[0])
+        raise ValueError(f"step {values[i]:g} is too small to move x[{i}] = {float(x0[i])!r}: x + step == x")
     return values
