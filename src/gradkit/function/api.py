@@ -20,7 +20,14 @@ from gradkit.function.finite import Columns, fixed_columns, richardson_columns
 from gradkit.function.problem import Problem, check_accuracy, check_callable, check_method, prepare
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
-from gradkit.function.steps import EPS, first_richardson_step, fixed_step, rescalable, step_scale
+from gradkit.function.steps import (
+    EPS,
+    first_richardson_step,
+    fixed_step,
+    relative_first,
+    rescalable,
+    step_scale,
+)
 from gradkit.stencils import central_radius, stencil
 
 DEFAULT_RTOL = 1e-8
@@ -70,8 +77,9 @@ def jacobian(
         ``workers(function, iterable)``, as SciPy's `workers`. Serial by default.
     step : float or array_like, optional
         The step (the largest one for "richardson"), one number or one per element of x; it must move x.
-        By default relative to ``|x|`` for "richardson" (retried relative to ``max(|x|, 1)`` where
-        that leaves a small ``|x|`` unsure), to ``max(|x|, 1)`` otherwise.
+        By default relative to ``max(|x|, 1)``; "richardson" starts at 1/8 of it, or of ``|x|`` where
+        ``|x| < 1/8`` (a step that would reach across zero), and retries a small ``|x|`` left unsure
+        on the other scale.
     accuracy : int, optional
         Order of the fixed-step stencils (default 2).
     rtol, atol : float, optional
@@ -197,15 +205,17 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
         return complex_columns(ev, x0, f0, coords, problem.step)
     if method in ("central", "forward", "backward"):
         return fixed_columns(ev, x0, f0, coords, scheme=method, accuracy=accuracy, step=problem.step)
-    columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=True)
-    # Steps relative to a small |x| suit f varying on the scale of x (1/x at 1e-3); where they were too
-    # fine for f (exp(x) at 1e-20), try steps measured against max(|x|, 1) and keep the more certain estimate.
+    first = relative_first(x0[coords])
+    columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=first)
+    # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
+    # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
+    # were too coarse (log(x) at 0.2); the more certain estimate is kept.
     unsure = _unsure(columns, rtol, atol)
     if problem.step is not None or not unsure.any():
         return columns
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
-        retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds)
+        retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
         better = retry.error < columns.error[again]
         columns.value[again] = np.where(better, retry.value, columns.value[again])
         columns.error[again] = np.where(better, retry.error, columns.error[again])
@@ -463,13 +473,14 @@ def derivative(
         fit = extrapolate(lambda k: estimate_at(h0 / 2.0**k), power=2)
         value, error = fit.value, fit.error
     else:
-        # Steps relative to |x| first; where that leaves a small |x| unsure (f varies on a scale of 1, not
-        # of x), steps measured against max(|x|, 1) on those elements, keeping the more certain estimate.
-        fit = sequence(point, f0, relative=True)
+        # As in `jacobian`: steps relative to |x| where |x| < 1/8, and where a small |x| is left unsure
+        # the other scale on those elements, keeping the more certain estimate.
+        first = relative_first(point)
+        fit = sequence(point, f0, relative=first)
         value, error = np.array(fit.value), np.array(fit.error)
         again = np.flatnonzero(~_within(value, error, rtol, atol).reshape(-1) & rescalable(point, order).reshape(-1))
         if len(again):
-            retry = sequence(point.reshape(-1)[again], f0.reshape(-1)[again], relative=False)
+            retry = sequence(point.reshape(-1)[again], f0.reshape(-1)[again], relative=~first.reshape(-1)[again])
             better = retry.error < error.reshape(-1)[again]
             value.reshape(-1)[again] = np.where(better, retry.value, value.reshape(-1)[again])
             error.reshape(-1)[again] = np.where(better, retry.error, error.reshape(-1)[again])

@@ -118,7 +118,7 @@ def richardson_columns(
     *,
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
     step=None,
-    relative: bool = False,
+    relative: bool | np.ndarray = False,
 ) -> Columns:
     """Adaptive central differences with Richardson extrapolation, falling back to one-sided ones."""
     x = x0[coords]

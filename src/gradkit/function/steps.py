@@ -24,14 +24,27 @@ def relative_floor(order: int = 1) -> float:
     return float(np.finfo(np.float64).tiny) ** (1.0 / order) * 2.0**20
 
 
-def first_richardson_step(x: np.ndarray, *, relative: bool = False, order: int = 1) -> np.ndarray:
-    """The largest step of a Richardson sequence: 1/8 of ``max(|x|, 1)``, or of ``|x|`` when `relative`.
+#: A Richardson sequence starts at this fraction of its scale.
+FIRST_FRACTION = 0.125
 
-    A relative step falls back to 1/8 where x is zero (or closer to it than `relative_floor`).
+
+def first_richardson_step(x: np.ndarray, *, relative: bool | np.ndarray = False, order: int = 1) -> np.ndarray:
+    """The largest step of a Richardson sequence: 1/8 of ``max(|x|, 1)``, or of ``|x|`` where `relative`.
+
+    `relative` is one flag or one per element. A relative step falls back to the absolute one where x is
+    zero (or closer to it than `relative_floor`).
     """
-    if not relative:
-        return 0.125 * step_scale(x)
-    return 0.125 * np.where(np.abs(x) >= relative_floor(order), np.abs(x), FLOOR)
+    absolute = FIRST_FRACTION * step_scale(x)
+    if relative is False:
+        return absolute
+    own = np.abs(x) >= relative_floor(order)
+    return np.where(np.asarray(relative) & own, FIRST_FRACTION * np.abs(x), absolute)
+
+
+def relative_first(x: np.ndarray) -> np.ndarray:
+    """Where a sequence starts with steps relative to |x|: where the first step against ``max(|x|, 1)``
+    would reach across zero, the singular point of 1/x, log, roots and powers."""
+    return np.abs(x) < FIRST_FRACTION
 
 
 def rescalable(x: np.ndarray, order: int = 1) -> np.ndarray:
