@@ -209,7 +209,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
     columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=first)
     # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
     # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
-    # were too coarse (log(x) at 0.2); the more certain estimate is kept.
+    # were too coarse for it; the more certain estimate is kept.
     unsure = _unsure(columns, rtol, atol)
     if problem.step is not None or not unsure.any():
         return columns

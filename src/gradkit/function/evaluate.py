@@ -85,14 +85,14 @@ class Evaluator:
                 self._noted(np.array(results[start : start + size]))
         return results
 
-    def moved(self, x0: np.ndarray, coordinate: int, values, *, group: int | None = None) -> list[float]:
+    def moved(self, x0: np.ndarray, coordinate: int, values) -> list[float]:
         """`scalars` at x0 with x0[coordinate] set to each of `values`."""
         points = []
         for value in values:
             point = x0.copy()
             point[coordinate] = value
             points.append(point)
-        return self.scalars(points, group=group)
+        return self.scalars(points)
 
     def _scalar(self, out: object) -> float:
         array = np.asarray(out)
