@@ -19,9 +19,12 @@ def fixed_step(x: np.ndarray, order: int, accuracy: int) -> np.ndarray:
     return EPS ** (1.0 / (accuracy + order)) * step_scale(x)
 
 
+TINY = float(np.finfo(np.float64).tiny)
+
+
 def relative_floor(order: int = 1) -> float:
     """The least |x| relative steps suit for an `order`-th derivative."""
-    return float(np.finfo(np.float64).tiny) ** (1.0 / order) * 2.0**20
+    return TINY ** (1.0 / order) * 2.0**20
 
 
 #: A Richardson sequence starts at this fraction of its scale.
