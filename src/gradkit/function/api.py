@@ -211,7 +211,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
     # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
     # were too coarse for it; the more certain estimate is kept.
     unsure = _unsure(columns, rtol, atol)
-    if problem.step is not None or not unsure.any():
+    if problem.step is not None or not np.count_nonzero(unsure):
         return columns
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
@@ -229,7 +229,9 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
 
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
     fine = _within(columns.value, columns.error, rtol, atol)
-    return ~fine.reshape(len(columns.value), -1).all(axis=1) | columns.suspect
+    if fine.ndim > 1:
+        fine = fine.reshape(len(fine), -1).all(axis=1)
+    return ~fine | columns.suspect
 
 
 def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_output: bool):
@@ -237,8 +239,8 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
     atol = DEFAULT_ATOL if atol is None else atol
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
-    within = bool(_within(value, error, rtol, atol).all())
-    success = bool(within and not columns.suspect.any())
+    within = _all(_within(value, error, rtol, atol))
+    success = within and not np.count_nonzero(columns.suspect)
     notes = list(dict.fromkeys(columns.notes))
     if not within:
         worst = np.unravel_index(np.nanargmax(np.where(np.isfinite(error), error, np.inf)), error.shape)
@@ -528,16 +530,21 @@ def _squeeze(result: Result) -> Result:
     )
 
 
+def _all(mask: np.ndarray) -> bool:
+    """``mask.all()`` in a fraction of its fixed cost (it is called on a few elements, per derivative)."""
+    return np.count_nonzero(mask) == mask.size
+
+
 def _within(value, error, rtol, atol) -> np.ndarray:
     """Elementwise: the error estimate meets the tolerance (False where either is NaN)."""
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
-    with np.errstate(invalid="ignore"):
-        return np.asarray(error <= atol + rtol * np.abs(value))
+    # rtol = 0 must not meet an infinite value (0 * inf); NaN compares False without a warning.
+    return np.asarray(error <= (atol + rtol * np.abs(value) if rtol else atol))
 
 
 def _verdict(value, error, nfev, method, rtol, atol, full_output):
-    success = bool(np.all(_within(value, error, rtol, atol)))
+    success = _all(_within(value, error, rtol, atol))
     message = "converged within tolerance" if success else "the error estimate exceeds atol + rtol*|value|"
     value = value[()] if np.ndim(value) == 0 else value
     if full_output:

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import MIN_ROWS, FloatOps, extrapolate
+from gradkit.function.richardson import MIN_ROWS, extrapolate, extrapolate_floats
 from gradkit.function.steps import EPS, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -142,7 +142,9 @@ def richardson_columns(
             chosen = np.flatnonzero(side == direction)
             if len(chosen):
                 _store(result, chosen, _sequence(ev, x0, f0, coords[chosen], h0[chosen], direction))
-    failed = np.flatnonzero(result.suspect & result.nonfinite & (side == 0)) if result.nonfinite.any() else ()
+    failed = ()
+    if np.count_nonzero(result.nonfinite):
+        failed = np.flatnonzero(result.suspect & result.nonfinite & (side == 0))
     for i in failed:
         # f failed somewhere on one side: redo this coordinate on the side where it is finite.
         for direction in (1, -1):
@@ -289,12 +291,13 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         value = (shifted - f0) / signed
         return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)
 
-    fit = extrapolate(estimate, power=2 if direction == 0 else 1, ops=FloatOps)
+    fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = float(fit.value), float(fit.error)
     suspect, notes = False, []
     if direction == 0 and len(spreads) >= 3 and _kinks(spreads, spread_noise[-1]):
         notes.append(f"f does not look differentiable at x[{coordinate}]: the one-sided slopes differ")
-        error = FloatOps.maximum(error, spreads[-1] / 2)
+        half_spread = spreads[-1] / 2  # np.maximum's rule: NaN stays NaN
+        error = error if (error >= half_spread or error != error) else half_spread
         suspect = True
     suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
     return value, error, suspect, nonfinite, notes

@@ -53,7 +53,7 @@ def as_point(x: object) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"x must be an array of real numbers, got dtype {array.dtype}")
     array = array.astype(np.float64)
-    if not np.isfinite(array).all():
+    if not all_finite(array):
         raise ValueError("x must be finite")
     return array
 
@@ -84,9 +84,17 @@ def prepare(
     box = check_bounds(bounds, x0)
     steps = check_step(step, x0, coords)
     f0 = evaluator.at(x0)
-    if not np.isfinite(f0).all():
+    if not all_finite(f0):
         raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")
     return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None)
+
+
+def all_finite(values: object) -> bool:
+    """Whether every element is finite; ``np.isfinite(values).all()`` without its fixed cost on few elements."""
+    if isinstance(values, float):  # f(x) of a scalar f, most often (NumPy's float64 is a float)
+        return math.isfinite(values)
+    finite = np.isfinite(values)
+    return np.count_nonzero(finite) == finite.size
 
 
 def wrt_indices(wrt: object, shape: tuple[int, ...]) -> np.ndarray:

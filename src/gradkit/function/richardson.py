@@ -25,49 +25,6 @@ NOISE_GAIN = 3.0
 MIN_ROWS = 3
 
 
-class ArrayOps:
-    """The elementwise operations the table needs, on NumPy arrays (many derivatives at once)."""
-
-    where = staticmethod(np.where)
-    maximum = staticmethod(np.maximum)
-    abs = staticmethod(np.abs)
-    all = staticmethod(np.all)
-
-    @staticmethod
-    def finite_or_inf(a):
-        return np.where(np.isfinite(a), a, np.inf)
-
-    @staticmethod
-    def inf_like(a):
-        return np.full(np.shape(a), np.inf)
-
-
-class FloatOps:
-    """The same operations on Python floats (one derivative): the table costs microseconds, not NumPy calls.
-
-    `maximum` propagates NaN as `np.maximum` does.
-    """
-
-    abs = staticmethod(abs)
-    all = staticmethod(bool)
-
-    @staticmethod
-    def where(condition, a, b):
-        return a if condition else b
-
-    @staticmethod
-    def maximum(a, b):
-        return a if (a >= b or a != a) else b
-
-    @staticmethod
-    def finite_or_inf(a):
-        return a if math.isfinite(a) else math.inf
-
-    @staticmethod
-    def inf_like(a):
-        return math.inf
-
-
 @dataclass
 class Extrapolation:
     value: np.ndarray
@@ -82,13 +39,9 @@ def extrapolate(
     max_rows: int = 16,
     min_rows: int = MIN_ROWS,
     target: float = 1e-15,
-    ops=ArrayOps,
 ) -> Extrapolation:
-    """Run the Richardson sequence; `estimate(k)` returns (D, noise) for the k-th step h0 / 2**k.
-
-    D and noise are arrays (with `ops=ArrayOps`) or floats (with `ops=FloatOps`).
-    """
-    where, maximum, absolute, every = ops.where, ops.maximum, ops.abs, ops.all
+    """Run the Richardson sequence; `estimate(k)` returns arrays (D, noise) for the k-th step h0 / 2**k."""
+    where, maximum, absolute, every = np.where, np.maximum, np.abs, np.all
     previous: list = []
     best = best_error = None
     grown = 0
@@ -97,7 +50,7 @@ def extrapolate(
         first, noise = estimate(k)
         floor = NOISE_GAIN * noise
         if k == 0:
-            best, best_error = first, ops.inf_like(first)
+            best, best_error = first, np.full(np.shape(first), np.inf)
             previous = [first]
         else:
             # The Neville row; each entry's error is its distance to the entries it came from plus the noise.
@@ -111,7 +64,7 @@ def extrapolate(
                 row.append(entry)
                 error = maximum(absolute(entry - last), absolute(entry - below)) + floor
                 if row_best is None:
-                    row_best, row_error = entry, ops.finite_or_inf(error)
+                    row_best, row_error = entry, np.where(np.isfinite(error), error, np.inf)
                 else:
                     better = error < row_error
                     row_best, row_error = where(better, entry, row_best), where(better, error, row_error)
@@ -124,6 +77,58 @@ def extrapolate(
             previous = row
         if k + 1 >= min_rows and every(best_error <= maximum(target * absolute(best), 4 * floor)):
             return Extrapolation(best, best_error, k + 1)
+        if grown >= 2:
+            return Extrapolation(best, best_error, k + 1)
+    return Extrapolation(best, best_error, max_rows)
+
+
+def extrapolate_floats(
+    estimate: Callable[[int], tuple[float, float]],
+    *,
+    power: int,
+    max_rows: int = 16,
+    min_rows: int = MIN_ROWS,
+    target: float = 1e-15,
+) -> Extrapolation:
+    """`extrapolate` for one derivative, in Python floats: the same table, picks and stopping tests.
+
+    A table of a few floats costs microseconds in plain Python and tens of them in NumPy calls; this is
+    the table of a scalar f evaluated point by point. Its results equal `extrapolate`'s bit for bit (NaN
+    propagates through the error maxima as `np.maximum` propagates it).
+    """
+    factors = _factors(power, max_rows)
+    previous: list[float] = []
+    best = best_error = math.nan
+    grown = 0
+    for k in range(max_rows):
+        first, noise = estimate(k)
+        floor = NOISE_GAIN * noise
+        if k == 0:
+            best, best_error = first, math.inf
+            previous = [first]
+        else:
+            row = [first]
+            entry = first
+            row_best = row_error = math.nan
+            for m in range(1, k + 1):
+                below = previous[m - 1]
+                entry, last = entry + (entry - below) / factors[m], entry
+                row.append(entry)
+                a, b = abs(entry - last), abs(entry - below)
+                error = (a if (a >= b or a != a) else b) + floor
+                if m == 1:
+                    row_best, row_error = entry, error if math.isfinite(error) else math.inf
+                elif error < row_error:
+                    row_best, row_error = entry, error
+            noisy = row_error <= 1000 * NOISE_GAIN * noise
+            grown = grown + 1 if k >= min_rows and noisy and row_error > 2 * best_error else 0
+            if row_error < best_error:
+                best, best_error = row_best, row_error
+            previous = row
+        if k + 1 >= min_rows:
+            relative, rounding = target * abs(best), 4 * floor
+            if best_error <= (relative if (relative >= rounding or relative != relative) else rounding):
+                return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
     return Extrapolation(best, best_error, max_rows)

@@ -37,11 +37,11 @@ def first_richardson_step(x: np.ndarray, *, relative: bool | np.ndarray = False,
     `relative` is one flag or one per element. A relative step falls back to the absolute one where x is
     zero (or closer to it than `relative_floor`).
     """
-    absolute = FIRST_FRACTION * step_scale(x)
-    if relative is False:
-        return absolute
-    own = np.abs(x) >= relative_floor(order)
-    return np.where(np.asarray(relative) & own, FIRST_FRACTION * np.abs(x), absolute)
+    magnitude = np.abs(x)
+    scale = np.maximum(magnitude, FLOOR)
+    if relative is not False and np.count_nonzero(relative):
+        scale = np.where(relative & (magnitude >= relative_floor(order)), magnitude, scale)
+    return FIRST_FRACTION * scale
 
 
 def relative_first(x: np.ndarray) -> np.ndarray:
