@@ -246,55 +246,58 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
                 point[column] = x + sign * h
                 points.append(point)
     per_step = len(signs) * len(columns)
-    values, errors, suspect, nonfinite, notes = [], [], [], [], []
+    sequences = []
     with np.errstate(all="ignore"):
         try:
             first = ev.scalars(points, group=per_step)
         except NotRealError:
             return None
         for i, (coordinate, first_step) in enumerate(zip(columns, firsts)):
-            own = [first[k * per_step + i * len(signs) + j] for k in range(MIN_ROWS) for j in range(len(signs))]
             try:
-                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction, own)
+                one = _scalar_sequence(ev, x0, f0, coordinate, first_step, direction, (first, i * len(signs), per_step))
             except (NotRealError, ZeroDivisionError):
                 return None
-            for collected, item in zip((values, errors, suspect, nonfinite), one[:4]):
-                collected.append(item)
-            notes += one[4]
-    flags = np.array(suspect, dtype=bool), np.array(nonfinite, dtype=bool)
-    return Columns(np.array(values), np.array(errors), flags[0], notes, flags[1])
+            sequences.append(one)
+    values, errors, suspect, nonfinite, notes = zip(*sequences)
+    return Columns(
+        np.array(values), np.array(errors), np.array(suspect), [n for some in notes for n in some], np.array(nonfinite)
+    )
 
 
-def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, direction: int, samples: list):
-    """One coordinate's sequence; `samples` holds f at its points of the first `MIN_ROWS` steps, in order."""
+def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, direction: int, samples: tuple):
+    """One coordinate's sequence. `samples` is (evaluated, start, stride): f at this coordinate's points of step k
+    of the first `MIN_ROWS` begins at ``evaluated[start + k * stride]``."""
+    evaluated, start, stride = samples
     x = float(x0[coordinate])
     spreads: list[float] = []
-    spread_noise: list[float] = []
+    spread_noise = 0.0  # of the last step
     nonfinite = False
-
     moved = ev.moved
 
     def estimate(k: int):
-        nonlocal nonfinite
+        nonlocal nonfinite, spread_noise
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
-            plus, minus = samples[2 * k : 2 * k + 2] if k < MIN_ROWS else moved(x0, coordinate, (x + h, x - h))
+            if k < MIN_ROWS:
+                plus, minus = evaluated[start + k * stride], evaluated[start + k * stride + 1]
+            else:
+                plus, minus = moved(x0, coordinate, (x + h, x - h))
             nonfinite = nonfinite or not math.isfinite(plus + minus)
             value = (plus - minus) / (2 * h)
             precision = ev.precision
             spreads.append(abs(plus - 2 * f0 + minus) / h)
-            spread_noise.append(precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h)
+            spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h
             return value, precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
         signed = direction * h
-        (shifted,) = samples[k : k + 1] if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
+        (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
         return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)
 
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
-    value, error = float(fit.value), float(fit.error)
+    value, error = fit.value, fit.error
     suspect, notes = False, []
-    if direction == 0 and len(spreads) >= 3 and _kinks(spreads, spread_noise[-1]):
+    if direction == 0 and len(spreads) >= 3 and _kinks(spreads, spread_noise):
         notes.append(f"f does not look differentiable at x[{coordinate}]: the one-sided slopes differ")
         half_spread = spreads[-1] / 2  # np.maximum's rule: NaN stays NaN
         error = error if (error >= half_spread or error != error) else half_spread
