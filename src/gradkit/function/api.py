@@ -204,7 +204,9 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Column
     if method == "complex":
         return complex_columns(ev, x0, f0, coords, problem.step)
     if method in ("central", "forward", "backward"):
-        return fixed_columns(ev, x0, f0, coords, scheme=method, accuracy=accuracy, step=problem.step)
+        return fixed_columns(
+            ev, x0, f0, coords, scheme=method, accuracy=accuracy, step=problem.step, bounds=problem.bounds
+        )
     first = relative_first(x0[coords])
     columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=first)
     # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
@@ -243,7 +245,9 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
     success = within and not np.count_nonzero(columns.suspect)
     notes = list(dict.fromkeys(columns.notes))
     if not within:
-        worst = np.unravel_index(np.nanargmax(np.where(np.isfinite(error), error, np.inf)), error.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = np.where(np.isfinite(error), error / (atol + rtol * np.abs(value)), np.inf)
+        worst = np.unravel_index(np.nanargmax(np.where(np.isnan(excess), np.inf, excess)), error.shape)
         notes.append(
             f"the error estimate {error[worst]:.3g} at index {tuple(int(i) for i in worst)} exceeds "
             f"atol + rtol*|value| (rtol={rtol:g}, atol={atol:g})"
@@ -532,7 +536,7 @@ def _squeeze(result: Result) -> Result:
 
 def _all(mask: np.ndarray) -> bool:
     """``mask.all()`` in a fraction of its fixed cost (it is called on a few elements, per derivative)."""
-    return np.count_nonzero(mask) == mask.size
+    return bool(np.count_nonzero(mask) == mask.size)
 
 
 def _within(value, error, rtol, atol) -> np.ndarray:

@@ -47,42 +47,110 @@ def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
 
 
 def fixed_columns(
-    ev: Evaluator, x0: np.ndarray, f0: np.ndarray, coords: np.ndarray, *, scheme: str, accuracy: int, step=None
+    ev: Evaluator,
+    x0: np.ndarray,
+    f0: np.ndarray,
+    coords: np.ndarray,
+    *,
+    scheme: str,
+    accuracy: int,
+    step=None,
+    bounds: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Columns:
     """Central, forward or backward differences of the given `accuracy` at one step per coordinate.
 
-    The error estimate is the distance to the stencil one order less accurate on the same samples,
-    plus the rounding noise.
+    The error estimate is the distance to the stencil one order more accurate, which adds one point per
+    coordinate (the next one outwards), plus the rounding noise of both. A coordinate whose stencil would
+    leave `bounds` takes a one-sided stencil that stays inside (with a shorter step if neither fits); one
+    where f is not finite at a stencil point takes a one-sided stencil on the other side.
     """
-    offsets, weights, by_distance, lower_weights = _fixed_scheme(scheme, accuracy)
     x = x0[coords]
     h = fixed_step(x, 1, accuracy) if step is None else step[coords]
     h = (x + h) - x  # a step that x + h represents exactly
+    chosen = np.full(len(coords), scheme, dtype=object)
+    notes: list[str] = []
+    room = (np.full(len(coords), np.inf), np.full(len(coords), np.inf))
+    if bounds is not None:
+        room = (x - bounds[0][coords], bounds[1][coords] - x)
+        for i in np.flatnonzero(~_fits(scheme, accuracy, h, room)):
+            inside = [s for s in ("forward", "backward") if _fits(s, accuracy, h[[i]], (room[0][[i]], room[1][[i]]))]
+            if inside:
+                chosen[i] = inside[0]
+            else:  # neither side has room for the step: the side with more, at a step that fits
+                chosen[i] = "forward" if room[1][i] >= room[0][i] else "backward"
+                reach = max(abs(o) for o in _fixed_scheme(chosen[i], accuracy)[2])
+                h[i] = 0.999 * max(room[0][i], room[1][i]) / reach
+            notes.append(f"x[{coords[i]}] is near a bound: {chosen[i]} differences")
+    result = _empty_columns(len(coords), f0)
+    for name in ("central", "forward", "backward"):
+        rows = np.flatnonzero(chosen == name)
+        if len(rows):
+            _store(result, rows, _fixed_stencil(ev, x0, f0, coords[rows], h[rows], name, accuracy))
+    for i in np.flatnonzero(result.suspect):
+        # f failed at a point of this stencil: the one-sided stencils that stay inside, in turn.
+        for other in ("forward", "backward"):
+            if other == chosen[i] or not _fits(other, accuracy, h[[i]], (room[0][[i]], room[1][[i]])):
+                continue
+            retry = _fixed_stencil(ev, x0, f0, coords[[i]], h[[i]], other, accuracy)
+            if not retry.suspect[0]:
+                _store(result, np.array([i]), retry)
+                notes.append(f"f is not finite or raised near x[{coords[i]}]: used a {other} difference there")
+                break
+        else:
+            notes.append(f"f is not finite at a stencil point of x[{coords[i]}] on either side")
+    result.notes = notes
+    return result
+
+
+def _fits(scheme: str, accuracy: int, h: np.ndarray, room: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Where every point of the scheme (its extra point included) lies within `room` (below, above) of x."""
+    reached = _fixed_scheme(scheme, accuracy)[2]
+    return (-min(reached) * h <= room[0]) & (max(reached) * h <= room[1])
+
+
+def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int) -> Columns:
+    """One scheme for `coords` at steps `h`: values, and errors against the stencil one order higher."""
+    offsets, weights, reached, higher_weights, lower_offsets, lower_weights = _fixed_scheme(scheme, accuracy)
     samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
-    moved = [o for o in offsets if o != 0]
+    moved = [o for o in reached if o != 0]
     values = _moved_values(ev, x0, f0, coords, [o * h for o in moved])
     for k, o in enumerate(moved):
         samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
-    extra = f0.ndim
-    value = sum(w * samples[int(o)] for o, w in zip(offsets, weights)) / _column(h, extra)
-    lower = sum(w * samples[int(o)] for o, w in zip(by_distance, lower_weights)) / _column(h, extra)
-    magnitude = sum(abs(w) * np.abs(samples[int(o)]) for o, w in zip(offsets, weights))
-    noise = ev.precision * magnitude / _column(h, extra)
-    error = np.abs(value - lower) + noise
+    hc = _column(h, f0.ndim)
+
+    def combined(offsets, weights):
+        value = sum(w * samples[o] for o, w in zip(offsets, weights)) / hc
+        noise = ev.precision * sum(abs(w) * np.abs(samples[o]) for o, w in zip(offsets, weights)) / hc
+        return value, noise
+
+    value, noise = combined(offsets, weights)
+    higher, higher_noise = combined(reached, higher_weights)
+    # value - f' = (value - higher) + (higher - f'): the first part is measured; the second, the higher
+    # stencil's own error, is its rounding plus a truncation error a step's length smaller than the first
+    # part's (unless the step is long for f). Twice both bounds it with room: values off by two units in
+    # the last place, a next term up to the size of the first. Where f is not finite at the extra point
+    # only, the stencil one order lower on the same samples bounds the error instead, far less tightly.
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = 2 * (np.abs(value - higher) + higher_noise)
+        lower, _ = combined(lower_offsets, lower_weights)
+        error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
     bad = ~np.isfinite(value)
     suspect = bad.reshape(len(coords), -1).any(axis=1)
-    notes = [f"f is not finite at a stencil point of x[{c}]" for c in coords[suspect]]
-    return Columns(value, np.where(bad, np.inf, error), suspect, notes)
+    return Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
 
 
 @lru_cache(maxsize=64)
-def _fixed_scheme(scheme: str, accuracy: int) -> tuple[tuple[int, ...], np.ndarray, tuple[int, ...], np.ndarray]:
-    """Offsets and weights of a fixed-step scheme, and of the one-order-less-accurate stencil beside it."""
+def _fixed_scheme(scheme: str, accuracy: int) -> tuple:
+    """A fixed-step scheme: its offsets and weights; every offset it reaches with the extra point (the next
+    one outwards: above x for central and forward, below for backward) and the weights on those; the
+    stencil one order less accurate on its own offsets and its weights."""
     p = accuracy
     offsets = {"central": range(-(p // 2), p // 2 + 1), "forward": range(p + 1), "backward": range(-p, 1)}[scheme]
     offsets = tuple(offsets)
-    by_distance = tuple(sorted(offsets, key=lambda o: (abs(o), o))[:-1])
-    return offsets, stencil(1, offsets), by_distance, stencil(1, by_distance)
+    extra = {"central": p // 2 + 1, "forward": p + 1, "backward": -(p + 1)}[scheme]
+    reached = tuple(sorted((*offsets, extra)))
+    lower = tuple(sorted(offsets, key=lambda o: (abs(o), o))[:-1])
+    return offsets, stencil(1, offsets), reached, stencil(1, reached), lower, stencil(1, lower)
 
 
 def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
