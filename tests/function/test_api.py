@@ -54,6 +54,18 @@ def test_fixed_stencils_are_exact_for_polynomials_up_to_their_accuracy(scheme, a
     assert np.all(np.abs(result.value - exact) <= result.error)
 
 
+@pytest.mark.parametrize("method", ["central", "forward", "backward"])
+def test_fixed_steps_evaluate_the_estimates_extra_point_only_when_it_is_returned(method):
+    f = Counting(gaussian)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a smooth function: no warning
+        value = gk.grad(f, X0, method=method, accuracy=4)
+    assert f.calls == 1 + 2 * 4  # f(x) and each coordinate's four other stencil points
+    result = gk.grad(f, X0, method=method, accuracy=4, full_output=True)
+    assert result.nfev == 1 + 2 * 5 and result.success
+    np.testing.assert_array_equal(result.value, value)
+
+
 def test_fixed_step_error_estimate_bounds_the_true_error_on_a_transcendental_function():
     for scheme in ("central", "forward", "backward"):
         result = gk.grad(gaussian, X0, method=scheme, full_output=True)

@@ -62,7 +62,8 @@ def jacobian(
         The point. A torch tensor or JAX array selects automatic differentiation.
     method : {"auto", "richardson", "central", "forward", "backward", "complex", "ad"}
         "richardson" (the default for NumPy input) shrinks the step adaptively and extrapolates, with an
-        error estimate; "central", "forward" and "backward" use one step and a stencil of `accuracy`;
+        error estimate; "central", "forward" and "backward" use one step and a stencil of `accuracy`
+        (with `full_output`, one more point per coordinate gives their error estimate);
         "complex" the complex step (f must be complex-safe); "ad" torch or JAX ("auto" picks it for their
         arrays).
     wrt : int, sequence of int, slice or bool mask, optional
@@ -95,7 +96,8 @@ def jacobian(
     -------
     ndarray or Result
         Shape ``output_shape + x.shape`` (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
-        Without `full_output`, an untrustworthy result also raises a `RuntimeWarning`.
+        Without `full_output`, an untrustworthy result also raises a `RuntimeWarning` (the fixed-step
+        methods, which then estimate no error, warn where f was not finite at their points).
 
     Examples
     --------
@@ -195,17 +197,26 @@ def _derivative_of(
             f"grad needs f to return a single number, got shape {problem.f0.shape}; use gk.jacobian for vector "
             "output (or reduce f to a scalar)"
         )
-    columns = _columns(problem, method, accuracy, rtol, atol)
+    columns = _columns(problem, method, accuracy, rtol, atol, full_output)
     return _finish(problem, columns, method, rtol, atol, full_output)
 
 
-def _columns(problem: Problem, method: str, accuracy: int, rtol, atol) -> Columns:
+def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_output: bool) -> Columns:
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     if method == "complex":
         return complex_columns(ev, x0, f0, coords, problem.step)
     if method in ("central", "forward", "backward"):
+        # the error estimate costs one more point per coordinate: only where it is returned
         return fixed_columns(
-            ev, x0, f0, coords, scheme=method, accuracy=accuracy, step=problem.step, bounds=problem.bounds
+            ev,
+            x0,
+            f0,
+            coords,
+            scheme=method,
+            accuracy=accuracy,
+            step=problem.step,
+            bounds=problem.bounds,
+            estimate=full_output,
         )
     first = relative_first(x0[coords])
     columns = richardson_columns(ev, x0, f0, coords, bounds=problem.bounds, step=problem.step, relative=first)
@@ -241,7 +252,7 @@ def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_ou
     atol = DEFAULT_ATOL if atol is None else atol
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
-    within = _all(_within(value, error, rtol, atol))
+    within = _all(_within(value, error, rtol, atol)) if columns.estimated else True
     success = within and not np.count_nonzero(columns.suspect)
     notes = list(dict.fromkeys(columns.notes))
     if not within:

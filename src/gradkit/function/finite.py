@@ -31,6 +31,7 @@ class Columns:
     suspect: np.ndarray  # bool (m,): a kink or a failure seen for this coordinate
     notes: list[str] = field(default_factory=list)
     nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
+    estimated: bool = True  # False: `error` holds no estimate (fixed steps asked for the value only)
 
 
 def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
@@ -56,42 +57,45 @@ def fixed_columns(
     accuracy: int,
     step=None,
     bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    estimate: bool = True,
 ) -> Columns:
     """Central, forward or backward differences of the given `accuracy` at one step per coordinate.
 
-    The error estimate is the distance to the stencil one order more accurate, which adds one point per
-    coordinate (the next one outwards), plus the rounding noise of both. A coordinate whose stencil would
-    leave `bounds` takes a one-sided stencil that stays inside (with a shorter step if neither fits); one
-    where f is not finite at a stencil point takes a one-sided stencil on the other side.
+    With `estimate`, an error estimate from the stencil one order more accurate, which adds one point per
+    coordinate (the next one outwards); without, the error is NaN. A coordinate whose stencil would leave
+    `bounds` takes a one-sided stencil that stays inside (with a shorter step if neither fits); one where f
+    is not finite at a stencil point takes a one-sided stencil on the other side.
     """
     x = x0[coords]
     h = fixed_step(x, 1, accuracy) if step is None else step[coords]
     h = (x + h) - x  # a step that x + h represents exactly
-    chosen = np.full(len(coords), scheme, dtype=object)
+    chosen = [scheme] * len(coords)
     notes: list[str] = []
-    room = (np.full(len(coords), np.inf), np.full(len(coords), np.inf))
-    if bounds is not None:
+    if bounds is None:
+        room = None
+        result = _fixed_stencil(ev, x0, f0, coords, h, scheme, accuracy, estimate)
+    else:
         room = (x - bounds[0][coords], bounds[1][coords] - x)
-        for i in np.flatnonzero(~_fits(scheme, accuracy, h, room)):
-            inside = [s for s in ("forward", "backward") if _fits(s, accuracy, h[[i]], (room[0][[i]], room[1][[i]]))]
+        for i in np.flatnonzero(~_fits(scheme, accuracy, h, room, estimate)):
+            inside = [s for s in ("forward", "backward") if _fits(s, accuracy, h[i], _at(room, i), estimate)]
             if inside:
                 chosen[i] = inside[0]
             else:  # neither side has room for the step: the side with more, at a step that fits
                 chosen[i] = "forward" if room[1][i] >= room[0][i] else "backward"
-                reach = max(abs(o) for o in _fixed_scheme(chosen[i], accuracy)[2])
+                reach = max(abs(o) for o in _reached(chosen[i], accuracy, estimate))
                 h[i] = 0.999 * max(room[0][i], room[1][i]) / reach
             notes.append(f"x[{coords[i]}] is near a bound: {chosen[i]} differences")
-    result = _empty_columns(len(coords), f0)
-    for name in ("central", "forward", "backward"):
-        rows = np.flatnonzero(chosen == name)
-        if len(rows):
-            _store(result, rows, _fixed_stencil(ev, x0, f0, coords[rows], h[rows], name, accuracy))
-    for i in np.flatnonzero(result.suspect):
+        result = _empty_columns(len(coords), f0)
+        for name in dict.fromkeys(chosen):
+            rows = np.array([i for i, c in enumerate(chosen) if c == name])
+            _store(result, rows, _fixed_stencil(ev, x0, f0, coords[rows], h[rows], name, accuracy, estimate))
+    failed = np.flatnonzero(result.suspect) if np.count_nonzero(result.suspect) else ()
+    for i in failed:
         # f failed at a point of this stencil: the one-sided stencils that stay inside, in turn.
         for other in ("forward", "backward"):
-            if other == chosen[i] or not _fits(other, accuracy, h[[i]], (room[0][[i]], room[1][[i]])):
+            if other == chosen[i] or (room is not None and not _fits(other, accuracy, h[i], _at(room, i), estimate)):
                 continue
-            retry = _fixed_stencil(ev, x0, f0, coords[[i]], h[[i]], other, accuracy)
+            retry = _fixed_stencil(ev, x0, f0, coords[[i]], h[[i]], other, accuracy, estimate)
             if not retry.suspect[0]:
                 _store(result, np.array([i]), retry)
                 notes.append(f"f is not finite or raised near x[{coords[i]}]: used a {other} difference there")
@@ -99,20 +103,32 @@ def fixed_columns(
         else:
             notes.append(f"f is not finite at a stencil point of x[{coords[i]}] on either side")
     result.notes = notes
+    result.estimated = estimate
     return result
 
 
-def _fits(scheme: str, accuracy: int, h: np.ndarray, room: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Where every point of the scheme (its extra point included) lies within `room` (below, above) of x."""
-    reached = _fixed_scheme(scheme, accuracy)[2]
+def _reached(scheme: str, accuracy: int, estimate: bool) -> tuple[int, ...]:
+    """The offsets a scheme evaluates: its stencil's, and the extra point of the error estimate."""
+    offsets, _, with_extra, *_ = _fixed_scheme(scheme, accuracy)
+    return with_extra if estimate else offsets
+
+
+def _at(room: tuple[np.ndarray, np.ndarray], i: int) -> tuple[float, float]:
+    return room[0][i], room[1][i]
+
+
+def _fits(scheme: str, accuracy: int, h, room: tuple, estimate: bool):
+    """Where every point the scheme evaluates lies within `room` (below, above) of x."""
+    reached = _reached(scheme, accuracy, estimate)
     return (-min(reached) * h <= room[0]) & (max(reached) * h <= room[1])
 
 
-def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int) -> Columns:
-    """One scheme for `coords` at steps `h`: values, and errors against the stencil one order higher."""
+def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int, estimate: bool) -> Columns:
+    """One scheme for `coords` at steps `h`: values and (with `estimate`) errors against the stencil one
+    order higher."""
     offsets, weights, reached, higher_weights, lower_offsets, lower_weights = _fixed_scheme(scheme, accuracy)
-    samples = {0: np.broadcast_to(f0, (len(coords), *f0.shape))}
-    moved = [o for o in reached if o != 0]
+    samples = {0: f0}  # broadcasts against the other samples' (m, *output_shape)
+    moved = [o for o in _reached(scheme, accuracy, estimate) if o != 0]
     values = _moved_values(ev, x0, f0, coords, [o * h for o in moved])
     for k, o in enumerate(moved):
         samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
@@ -124,6 +140,10 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int)
         return value, noise
 
     value, noise = combined(offsets, weights)
+    bad = ~np.isfinite(value)
+    suspect = bad if bad.ndim == 1 else bad.reshape(len(coords), -1).any(axis=1)
+    if not estimate:
+        return Columns(value, np.full(value.shape, np.nan), suspect, [], np.zeros(len(coords), dtype=bool))
     higher, higher_noise = combined(reached, higher_weights)
     # value - f' = (value - higher) + (higher - f'): the first part is measured; the second, the higher
     # stencil's own error, is its rounding plus a truncation error a step's length smaller than the first
@@ -134,8 +154,6 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int)
         error = 2 * (np.abs(value - higher) + higher_noise)
         lower, _ = combined(lower_offsets, lower_weights)
         error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
-    bad = ~np.isfinite(value)
-    suspect = bad.reshape(len(coords), -1).any(axis=1)
     return Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
 
 
