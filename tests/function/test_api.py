@@ -66,6 +66,15 @@ def test_fixed_steps_evaluate_the_estimates_extra_point_only_when_it_is_returned
     np.testing.assert_array_equal(result.value, value)
 
 
+@pytest.mark.parametrize("scheme", ["forward", "backward"])
+def test_first_order_one_sided_differences_are_exact_for_lines_and_bound_their_error(scheme):
+    line = gk.grad(lambda p: 3.0 * p[0] - 2.0 * p[1], [0.4, 1.0], method=scheme, accuracy=1, full_output=True)
+    np.testing.assert_allclose(line.value, [3.0, -2.0], rtol=1e-8)
+    result = gk.grad(gaussian, X0, method=scheme, accuracy=1, full_output=True)
+    assert np.all(np.abs(result.value - gaussian_gradient(X0)) <= result.error)
+    assert result.nfev == 1 + 2 * 2
+
+
 def test_fixed_step_error_estimate_bounds_the_true_error_on_a_transcendental_function():
     for scheme in ("central", "forward", "backward"):
         result = gk.grad(gaussian, X0, method=scheme, full_output=True)

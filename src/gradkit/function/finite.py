@@ -152,7 +152,7 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     # only, the stencil one order lower on the same samples bounds the error instead, far less tightly.
     with np.errstate(invalid="ignore", over="ignore"):
         error = 2 * (np.abs(value - higher) + higher_noise)
-        lower, _ = combined(lower_offsets, lower_weights)
+        lower = combined(lower_offsets, lower_weights)[0] if lower_weights is not None else np.inf
         error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
     return Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
 
@@ -168,7 +168,8 @@ def _fixed_scheme(scheme: str, accuracy: int) -> tuple:
     extra = {"central": p // 2 + 1, "forward": p + 1, "backward": -(p + 1)}[scheme]
     reached = tuple(sorted((*offsets, extra)))
     lower = tuple(sorted(offsets, key=lambda o: (abs(o), o))[:-1])
-    return offsets, stencil(1, offsets), reached, stencil(1, reached), lower, stencil(1, lower)
+    lower_weights = stencil(1, lower) if len(lower) > 1 else None  # first order has no lower stencil
+    return offsets, stencil(1, offsets), reached, stencil(1, reached), lower, lower_weights
 
 
 def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
