@@ -263,11 +263,22 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (np.sum, [1.0], {"bounds": (2.0, 3.0)}, ValueError, "inside bounds"),
         (np.sum, [1.0], {"method": "central", "accuracy": 3}, ValueError, "even accuracy"),
         (np.sum, [1.0], {"workers": "many"}, ValueError, "workers must be"),
+        (np.sum, [1.0], {"rtol": -1e-3}, ValueError, "rtol must be a finite number >= 0"),
+        (np.sum, [1.0], {"atol": np.nan}, ValueError, "atol must be a finite number >= 0"),
+        (np.sum, [1.0], {"rtol": "1e-3"}, TypeError, "rtol must be a number"),
+        (np.sum, [1.0], {"atol": [1e-3]}, TypeError, "atol must be a number"),
     ],
 )
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):
     with pytest.raises(error, match=message):
         gk.grad(f, x, **options)
+
+
+def test_hessian_and_derivative_check_their_tolerances_too():
+    with pytest.raises(ValueError, match="rtol must be"):
+        gk.hessian(np.sum, [1.0], rtol=-1.0)
+    with pytest.raises(ValueError, match="atol must be"):
+        gk.derivative(np.sin, 1.0, atol=np.inf)
 
 
 def test_a_step_too_small_for_the_whole_sequence_fails_honestly_without_warnings_from_inside():

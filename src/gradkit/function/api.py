@@ -17,7 +17,14 @@ import numpy as np
 from gradkit.function import autodiff
 from gradkit.function.complex_step import complex_columns
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
-from gradkit.function.problem import Problem, check_accuracy, check_callable, check_method, prepare
+from gradkit.function.problem import (
+    Problem,
+    check_accuracy,
+    check_callable,
+    check_method,
+    check_tolerances,
+    prepare,
+)
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
 from gradkit.function.steps import (
@@ -29,9 +36,6 @@ from gradkit.function.steps import (
     step_scale,
 )
 from gradkit.stencils import central_radius, stencil
-
-DEFAULT_RTOL = 1e-8
-DEFAULT_ATOL = 1e-12
 
 
 def jacobian(
@@ -172,6 +176,7 @@ def _derivative_of(
     check_callable(f)
     check_method(method)
     accuracy = check_accuracy(accuracy)
+    rtol, atol = check_tolerances(rtol, atol)
     array_library = autodiff.backend_of(x)
     if method == "ad" or (method == "auto" and array_library is not None):
         return _autodiff(f, x, wrt, args, kwargs, backend, full_output, scalar)
@@ -247,9 +252,7 @@ def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
     return ~fine | columns.suspect
 
 
-def _finish(problem: Problem, columns: Columns, method: str, rtol, atol, full_output: bool):
-    rtol = DEFAULT_RTOL if rtol is None else rtol
-    atol = DEFAULT_ATOL if atol is None else atol
+def _finish(problem: Problem, columns: Columns, method: str, rtol: float, atol: float, full_output: bool):
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
     within = _all(_within(value, error, rtol, atol)) if columns.estimated else True
@@ -335,6 +338,7 @@ def hessian(
     """
     check_callable(f)
     check_method(method, ("auto", "ad", "central", "richardson"))
+    rtol, atol = check_tolerances(rtol, atol)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         value = autodiff.ad_hessian(f, x, autodiff.resolve_backend(x, backend), args, kwargs)
         return (
@@ -437,6 +441,7 @@ def derivative(
     """
     check_callable(f)
     check_method(method, ("richardson", "central", "complex"))
+    rtol, atol = check_tolerances(rtol, atol)
     from gradkit.function.problem import as_point
     from gradkit.grid.options import check_order
 
@@ -552,8 +557,6 @@ def _all(mask: np.ndarray) -> bool:
 
 def _within(value, error, rtol, atol) -> np.ndarray:
     """Elementwise: the error estimate meets the tolerance (False where either is NaN)."""
-    rtol = DEFAULT_RTOL if rtol is None else rtol
-    atol = DEFAULT_ATOL if atol is None else atol
     # rtol = 0 must not meet an infinite value (0 * inf); NaN compares False without a warning.
     return np.asarray(error <= (atol + rtol * np.abs(value) if rtol else atol))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from gradkit.function.evaluate import Evaluator
 from gradkit.function.steps import check_step
 
 METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
+DEFAULT_RTOL = 1e-8
+DEFAULT_ATOL = 1e-12
 
 
 @dataclass
@@ -141,6 +144,22 @@ def check_bounds(bounds: object, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray
     if np.any(lower >= upper):
         raise ValueError("bounds must have lower < upper")
     return lower, upper
+
+
+def check_tolerances(rtol: object, atol: object) -> tuple[float, float]:
+    """`rtol` and `atol` as non-negative floats, None meaning the defaults (1e-8 and 1e-12)."""
+    checked = []
+    for name, value, default in (("rtol", rtol, DEFAULT_RTOL), ("atol", atol, DEFAULT_ATOL)):
+        if value is None:
+            checked.append(default)
+            continue
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number, got {value!r}")
+        number = float(value)
+        if not number >= 0 or math.isinf(number):
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        checked.append(number)
+    return checked[0], checked[1]
 
 
 def check_accuracy(accuracy: object) -> int:
