@@ -1,11 +1,10 @@
 """Finite-difference Jacobians: fixed-step stencils, and adaptive Richardson extrapolation.
 
 Both work column by column of the Jacobian (one input coordinate at a time),
-evaluating all coordinates' points of a step in one batch. The adaptive
-method also watches for what makes a derivative untrustworthy: a kink (the
-one-sided slopes stay apart however small the step), points where f is not
-finite (the coordinate is redone with a one-sided sequence on the good side),
-and steps that leave `bounds`.
+evaluating all coordinates' points of a step in one batch. Both redo a
+coordinate one-sided where f is not finite at a point (on the good side), and
+keep every point inside `bounds`. The adaptive method also watches for a kink
+(the one-sided slopes stay apart however small the step).
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ estimated as the larger of its distances to the entries it was built from,
 plus the rounding noise of its row, amplified by the extrapolation; for each
 element the entry with the smallest estimate wins. The sequence stops when
 the estimate reaches the rounding floor, or when it has grown for two rows in
-a row (the steps have become too small), or after `max_rows`.
+a row (the steps have become too small), or after `max_rows`. `extrapolate` runs
+the table on arrays (many derivatives at once); `extrapolate_floats` runs the same
+table on Python floats for one derivative, where NumPy's per-call cost would dominate.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ def extrapolate(
     target: float = 1e-15,
 ) -> Extrapolation:
     """Run the Richardson sequence; `estimate(k)` returns arrays (D, noise) for the k-th step h0 / 2**k."""
-    where, maximum, absolute, every = np.where, np.maximum, np.abs, np.all
     previous: list = []
     best = best_error = None
     grown = 0
@@ -62,20 +63,20 @@ def extrapolate(
                 below = previous[m - 1]
                 entry, last = entry + (entry - below) / factors[m], entry
                 row.append(entry)
-                error = maximum(absolute(entry - last), absolute(entry - below)) + floor
+                error = np.maximum(np.abs(entry - last), np.abs(entry - below)) + floor
                 if row_best is None:
                     row_best, row_error = entry, np.where(np.isfinite(error), error, np.inf)
                 else:
                     better = error < row_error
-                    row_best, row_error = where(better, entry, row_best), where(better, error, row_error)
+                    row_best, row_error = np.where(better, entry, row_best), np.where(better, error, row_error)
             # Growth only means "the steps are too small now" when rounding noise explains it; before the
             # steps are small enough for the function (sin(1000 x)), errors grow too, and we go on.
-            noisy = every(row_error <= 1000 * NOISE_GAIN * noise)
-            grown = grown + 1 if k >= min_rows and noisy and every(row_error > 2 * best_error) else 0
+            noisy = np.all(row_error <= 1000 * NOISE_GAIN * noise)
+            grown = grown + 1 if k >= min_rows and noisy and np.all(row_error > 2 * best_error) else 0
             better = row_error < best_error
-            best, best_error = where(better, row_best, best), where(better, row_error, best_error)
+            best, best_error = np.where(better, row_best, best), np.where(better, row_error, best_error)
             previous = row
-        if k + 1 >= min_rows and every(best_error <= maximum(target * absolute(best), 4 * floor)):
+        if k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * floor)):
             return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
