@@ -267,6 +267,11 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (np.sum, [1.0], {"atol": np.nan}, ValueError, "atol must be a finite number >= 0"),
         (np.sum, [1.0], {"rtol": "1e-3"}, TypeError, "rtol must be a number"),
         (np.sum, [1.0], {"atol": [1e-3]}, TypeError, "atol must be a number"),
+        (np.sum, [1.0], {"bounds": (np.nan, 2.0)}, ValueError, "bounds must not be NaN"),
+        (np.sum, [1.0], {"accuracy": 1.5}, TypeError, "accuracy must be"),
+        (np.sum, [1.0], {"stepsize": 1e-3}, TypeError, r"grad\(\) got an unexpected keyword argument 'stepsize'"),
+        (lambda p: "one", [1.0], {}, TypeError, "f must return numbers"),
+        (lambda p: np.array(["a"] * len(p)), [1.0], {"vectorized": True}, TypeError, "f must return numbers"),
     ],
 )
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):
@@ -416,3 +421,108 @@ def test_fixed_steps_evaluated_point_by_point_match_the_batched_path(method, acc
     # f(x), then per coordinate the stencil's `accuracy` other points and the extra point of the error estimate
     assert serial.nfev == batched.nfev == 1 + 3 * (accuracy + 1)
     assert serial.success and batched.success
+
+
+def test_grad_takes_the_options_of_jacobian_by_name():
+    import inspect
+
+    names = list(inspect.signature(gk.grad).parameters)
+    assert names == list(inspect.signature(gk.jacobian).parameters)
+    for option in ("method", "wrt", "args", "kwargs", "vectorized", "workers", "step", "rtol", "atol", "bounds"):
+        assert inspect.signature(gk.grad).parameters[option].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_an_empty_x_has_an_empty_derivative_as_in_numpy_and_jax():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for method in ("richardson", "central", "forward", "complex"):
+            result = gk.grad(lambda p: 1.0 + np.sum(p), [], method=method, full_output=True)
+            assert result.value.shape == result.error.shape == (0,) and result.success and result.nfev == 1
+        assert gk.jacobian(lambda p: np.ones(3), np.empty((0, 2))).shape == (3, 0, 2)
+        assert gk.hessian(lambda p: 1.0, np.empty(0)).shape == (0, 0)
+
+
+def test_booleans_and_integers_from_f_are_differenced_as_floats():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # a step function: flat on both sides of x, derivative zero
+        np.testing.assert_array_equal(gk.grad(lambda p: int(p[0] > 0) + int(2 * p[1]), [1.0, 0.7]), [0.0, 0.0])
+        np.testing.assert_array_equal(gk.grad(lambda q: q[:, 0] > 0, [1.0], vectorized=True), [0.0])
+
+
+def test_directional_names_v_in_its_errors():
+    with pytest.raises(ValueError, match="v must be finite"):
+        gk.directional(gaussian, X0, [np.nan, 1.0])
+    with pytest.raises(TypeError, match="v must be an array of real numbers"):
+        gk.directional(gaussian, X0, ["a", "b"])
+    with pytest.raises(ValueError, match="v must not be zero"):
+        gk.directional(gaussian, X0, [0.0, 0.0])
+
+
+def test_hessian_central_estimates_its_error_only_when_it_is_returned():
+    f = lambda p: np.exp(p[0]) * np.sin(p[1]) + p[0] * p[1] ** 2  # noqa: E731
+    x = [0.4, 1.1]
+    mixed = np.exp(0.4) * np.cos(1.1) + 2.2
+    exact = np.array([[np.exp(0.4) * np.sin(1.1), mixed], [mixed, -np.exp(0.4) * np.sin(1.1) + 0.8]])
+    counted = Counting(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = gk.hessian(counted, x, method="central")
+    # f(x), two points per diagonal element and four per element above it, at one step
+    assert counted.calls == 1 + 2 * 2 + 4 * 1
+    np.testing.assert_allclose(value, exact, rtol=1e-6)
+    result = gk.hessian(f, x, method="central", full_output=True)
+    assert result.nfev == 1 + 2 * (2 * 2 + 4 * 1)
+    np.testing.assert_array_equal(result.value, value)
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    with pytest.warns(RuntimeWarning, match="not finite"):
+        gk.hessian(lambda p: np.log(p[0]) + p[1] ** 2, [1e-5, 1.0], method="central")
+
+
+@pytest.mark.parametrize("accuracy", [2, 4, 6])
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_derivative_central_of_any_accuracy_is_exact_for_polynomials_and_bounds_its_error(order, accuracy):
+    # a central stencil of accuracy p for the n-th derivative is exact for degree n + p - 1 (and n + p, by symmetry)
+    degree = order + accuracy
+    coefficients = np.arange(1.0, degree + 2) / 4
+    poly = np.polynomial.Polynomial(coefficients)
+    x = np.array([-0.6, 0.25, 1.5])
+    result = gk.derivative(poly, x, order=order, method="central", accuracy=accuracy, full_output=True)
+    exact = poly.deriv(order)(x)
+    np.testing.assert_allclose(result.value, exact, rtol=1e-5 if order == 3 else 1e-7)
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    for f, derivative in ((np.sin, lambda t: np.sin(t + order * np.pi / 2)), (np.exp, np.exp)):
+        points = np.array([-7.5, -0.3, 1e-3, 1.0, 5.0, 20.0])
+        result = gk.derivative(f, points, order=order, method="central", accuracy=accuracy, full_output=True)
+        assert np.all(np.abs(result.value - derivative(points)) <= result.error)
+    with pytest.raises(ValueError, match="even accuracy"):
+        gk.derivative(np.sin, x, method="central", accuracy=3)
+
+
+def test_automatic_hessian_with_wrt_and_integer_tensors():
+    torch = pytest.importorskip("torch")
+    f = lambda t: (t**3).sum() * t.reshape(-1)[1]  # noqa: E731
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for wrt in ([1, 3], 2, slice(0, 3), x > 2):
+        value = gk.hessian(f, torch.tensor(x), wrt=wrt)
+        assert isinstance(value, torch.Tensor)
+        numerical = gk.hessian(lambda p: f(torch.tensor(p)).item(), x, wrt=wrt)
+        np.testing.assert_allclose(value.numpy(), numerical, rtol=1e-9)
+    with pytest.raises(TypeError, match="x must be a floating-point tensor"):
+        gk.grad(lambda t: (t**2).sum(), torch.tensor([1, 2]))
+
+
+def test_hessian_success_is_normwise_so_exact_zeros_do_not_warn():
+    f = lambda p: np.sum(p**3) + p[0] * p[1] - np.exp(p[2])  # noqa: E731 (zeros off the (0, 1) pair)
+    x = np.array([1.0, 2.0, 0.5])
+    exact = np.diag(6 * x) + np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]) - np.diag([0, 0, np.exp(0.5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gk.hessian(f, x, full_output=True)
+        linear = gk.hessian(lambda p: p[0] * p[1] * p[2], [1.0, 2.0, 3.0], wrt=[0, 2], full_output=True)
+    assert result.success and linear.success
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    assert np.abs(result.value - exact).max() <= 1e-8 * np.abs(exact).max()
+    np.testing.assert_allclose(linear.value, [[0.0, 2.0], [2.0, 0.0]], atol=1e-9)
+    strict = gk.hessian(f, x, rtol=1e-15, atol=0.0, full_output=True)
+    assert not strict.success and "rtol*max|value|" in strict.message

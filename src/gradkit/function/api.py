@@ -8,6 +8,7 @@ an error estimate and a verdict (`_finish`).
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from gradkit.function.problem import (
     check_method,
     check_tolerances,
     prepare,
+    wrt_indices,
 )
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
@@ -132,7 +134,24 @@ def jacobian(
     )
 
 
-def grad(f: Callable, x: object, **options):
+def grad(
+    f: Callable,
+    x: object,
+    *,
+    method: str = "auto",
+    wrt=None,
+    args: tuple = (),
+    kwargs: dict | None = None,
+    vectorized: bool = False,
+    workers=None,
+    step=None,
+    accuracy: int = 2,
+    rtol: float | None = None,
+    atol: float | None = None,
+    bounds=None,
+    backend: str | None = None,
+    full_output: bool = False,
+):
     """Gradient of a scalar function at a point.
 
     Takes the options of `jacobian`; f must return a single number. The gradient has x's shape (or
@@ -151,7 +170,24 @@ def grad(f: Callable, x: object, **options):
     >>> np.round(gk.grad(loss, [3.0, 2.0, 5.0, 7.0], wrt=slice(0, 2)), 9)
     array([4., 4.])
     """
-    return _derivative_of(f, x, scalar=True, **options)
+    return _derivative_of(
+        f,
+        x,
+        method=method,
+        wrt=wrt,
+        args=args,
+        kwargs=kwargs,
+        vectorized=vectorized,
+        workers=workers,
+        step=step,
+        accuracy=accuracy,
+        rtol=rtol,
+        atol=atol,
+        bounds=bounds,
+        backend=backend,
+        full_output=full_output,
+        scalar=True,
+    )
 
 
 def _derivative_of(
@@ -208,6 +244,9 @@ def _derivative_of(
 
 def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_output: bool) -> Columns:
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
+    if not len(coords):  # an empty x: an empty derivative, as NumPy and JAX give
+        empty = np.empty((0, *f0.shape))
+        return Columns(empty, empty.copy(), np.zeros(0, dtype=bool))
     if method == "complex":
         return complex_columns(ev, x0, f0, coords, problem.step)
     if method in ("central", "forward", "backward"):
@@ -252,19 +291,30 @@ def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
     return ~fine | columns.suspect
 
 
-def _finish(problem: Problem, columns: Columns, method: str, rtol: float, atol: float, full_output: bool):
+def _finish(
+    problem: Problem,
+    columns: Columns,
+    method: str,
+    rtol: float,
+    atol: float,
+    full_output: bool,
+    normwise: bool = False,
+):
+    """Value, error and verdict in x's shapes. `normwise`: rtol is relative to the largest |value| (a
+    Hessian's zero elements carry the rounding of f, which is small next to its other elements)."""
     value = _assemble(problem, columns.value)
     error = _assemble(problem, columns.error)
-    within = _all(_within(value, error, rtol, atol)) if columns.estimated else True
+    magnitude = np.full_like(value, np.abs(value).max(initial=0.0)) if normwise else value
+    within = _all(_within(magnitude, error, rtol, atol)) if columns.estimated else True
     success = within and not np.count_nonzero(columns.suspect)
     notes = list(dict.fromkeys(columns.notes))
     if not within:
         with np.errstate(divide="ignore", invalid="ignore"):
-            excess = np.where(np.isfinite(error), error / (atol + rtol * np.abs(value)), np.inf)
+            excess = np.where(np.isfinite(error), error / (atol + rtol * np.abs(magnitude)), np.inf)
         worst = np.unravel_index(np.nanargmax(np.where(np.isnan(excess), np.inf, excess)), error.shape)
         notes.append(
             f"the error estimate {error[worst]:.3g} at index {tuple(int(i) for i in worst)} exceeds "
-            f"atol + rtol*|value| (rtol={rtol:g}, atol={atol:g})"
+            f"atol + rtol*{'max|value|' if normwise else '|value|'} (rtol={rtol:g}, atol={atol:g})"
         )
     message = "; ".join(notes) if notes else "converged within tolerance"
     if full_output:
@@ -283,8 +333,6 @@ def _assemble(problem: Problem, columns: np.ndarray) -> np.ndarray:
 
 
 def _autodiff(f, x, wrt, args, kwargs, backend, full_output, scalar):
-    from gradkit.function.problem import wrt_indices
-
     name = autodiff.resolve_backend(x, backend)
     value = autodiff.ad_jacobian(f, x, name, args, kwargs)
     point = autodiff.as_backend_array(x, name)
@@ -323,9 +371,12 @@ def hessian(
 ):
     """Hessian of a scalar function at a point, symmetric by construction, with an error estimate.
 
-    "richardson" (default) extrapolates second differences over shrinking steps; "central" uses one step;
-    "ad" (or "auto" with a torch tensor or JAX array) differentiates twice through torch or JAX. Other
-    options as in `jacobian`. The result has shape ``x.shape + x.shape`` (``(m, m)`` with `wrt`).
+    "richardson" (default) extrapolates second differences over shrinking steps; "central" uses one step
+    (with `full_output`, a second step gives its error estimate); "ad" (or "auto" with a torch tensor or JAX
+    array) differentiates twice through torch or JAX. The other options are those of `jacobian` (without
+    `accuracy` and `bounds`). The result has shape ``x.shape + x.shape`` (``(m, m)`` with `wrt`).
+    ``success`` needs ``error <= atol + rtol * max|value|`` for every element: an element that is zero
+    (f separable in two coordinates) is known only to the rounding of f, small beside the others.
 
     Examples
     --------
@@ -340,9 +391,16 @@ def hessian(
     check_method(method, ("auto", "ad", "central", "richardson"))
     rtol, atol = check_tolerances(rtol, atol)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
-        value = autodiff.ad_hessian(f, x, autodiff.resolve_backend(x, backend), args, kwargs)
+        name = autodiff.resolve_backend(x, backend)
+        value = autodiff.ad_hessian(f, x, name, args, kwargs)
+        if wrt is not None:
+            in_shape = tuple(autodiff.as_backend_array(x, name).shape)
+            indices = wrt_indices(wrt, in_shape)
+            picked = list(indices) if name == "torch" else np.asarray(indices)
+            size = math.prod(in_shape)
+            value = value.reshape((size, size))[picked][:, picked]
         return (
-            Result(value, value * 0, 1, "ad", True, "exact to rounding: automatic differentiation")
+            Result(value, value * 0, 1, "ad", True, f"exact to rounding: automatic differentiation with {name}")
             if full_output
             else value
         )
@@ -350,20 +408,24 @@ def hessian(
     problem = prepare(f, x, wrt=wrt, args=args, kwargs=kwargs, vectorized=vectorized, workers=workers, step=step)
     if problem.f0.shape != ():
         raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
-    value, error = _hessian_matrix(problem, method)
+    # one step's second differences; their error estimate (a second step) only where it is returned
+    estimated = method == "richardson" or full_output
+    value, error = _hessian_matrix(problem, method, estimated)
     m = len(problem.coords)
-    columns = Columns(value.reshape(m, m), error.reshape(m, m), ~np.isfinite(value).all(axis=1), [])
+    columns = Columns(value.reshape(m, m), error.reshape(m, m), ~np.isfinite(value).all(axis=1), [], None, estimated)
     if columns.suspect.any():
         columns.notes.append("f is not finite at some of the Hessian's stencil points")
     shape = problem.shape if not problem.subset else (m,)
     problem.f0 = np.zeros(shape)  # the Hessian's "output" axes are the gradient's: assemble to shape + shape
-    return _finish(problem, columns, method, rtol, atol, full_output)
+    return _finish(problem, columns, method, rtol, atol, full_output, normwise=True)
 
 
-def _hessian_matrix(problem: Problem, method: str) -> tuple[np.ndarray, np.ndarray]:
+def _hessian_matrix(problem: Problem, method: str, estimated: bool) -> tuple[np.ndarray, np.ndarray]:
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     m = len(coords)
     x = x0[coords]
+    if not m:
+        return np.empty((0, 0)), np.empty((0, 0))
     upper = np.triu_indices(m, 1)
 
     def second_differences(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -389,6 +451,8 @@ def _hessian_matrix(problem: Problem, method: str) -> tuple[np.ndarray, np.ndarr
         h = fixed_step(x, 2, 2) if problem.step is None else problem.step[coords]
         h = (x + h) - x
         fine, noise = second_differences(h)
+        if not estimated:
+            return fine, np.full_like(fine, np.nan)
         coarse, _ = second_differences(2 * h)
         return fine, np.abs(fine - coarse) / 3 + 4 * noise
     h0 = first_richardson_step(x) if problem.step is None else problem.step[coords]
@@ -408,6 +472,7 @@ def derivative(
     args: tuple = (),
     kwargs: dict | None = None,
     step=None,
+    accuracy: int = 2,
     rtol: float | None = None,
     atol: float | None = None,
     full_output: bool = False,
@@ -426,6 +491,9 @@ def derivative(
         Derivative order, 1 or more.
     method : {"richardson", "central", "complex"}, optional
         Adaptive extrapolation (default), one central step, or the complex step (order 1 only).
+    accuracy : int, optional
+        Order of the central stencil of method "central" (even, default 2); its error estimate evaluates
+        the stencil again at twice the step.
     step, rtol, atol, full_output
         As in `jacobian`; `nfev` counts scalar evaluations.
 
@@ -446,8 +514,11 @@ def derivative(
     from gradkit.grid.options import check_order
 
     order = check_order(order)
+    accuracy = check_accuracy(accuracy)
     if method == "complex" and order != 1:
         raise ValueError("method='complex' gives first derivatives only")
+    if accuracy % 2:
+        raise ValueError(f"central differences need an even accuracy, got {accuracy}")
     point = as_point(x)
     kwargs = kwargs or {}
     calls = [0]
@@ -462,17 +533,21 @@ def derivative(
         raise ValueError(f"f must be elementwise: f(x) has shape {f0.shape} for x of shape {point.shape}")
     if not np.all(np.isfinite(f0)):
         raise ValueError("f(x) is not finite at some elements of x")
-    radius = central_radius(order, 2)
-    offsets = np.arange(-radius, radius + 1)
-    weights = stencil(order, offsets)
     scale = step_scale(point)
 
-    def estimate_at(h, at=point, f_at=f0):
+    def estimate_at(h, at=point, f_at=f0, accuracy=2):
+        radius = central_radius(order, accuracy)
+        offsets = np.arange(-radius, radius + 1)
+        weights = stencil(order, offsets)
         h = (at + h) - at
         samples = [call(at + o * h) if o else f_at for o in offsets]
         value = sum(w * s for w, s in zip(weights, samples)) / h**order
-        noise = EPS * sum(abs(w) * np.abs(s) for w, s in zip(weights, samples)) / h**order
-        return value, noise
+        # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h
+        slope = np.abs(samples[radius + 1] - samples[radius - 1]) / (2 * h)
+        spread = sum(
+            abs(w) * (np.abs(s) + 0.5 * np.abs(at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
+        )
+        return value, EPS * spread / h**order
 
     def sequence(at, f_at, *, relative):
         h0 = 2.0 ** (order - 1) * first_richardson_step(at, relative=relative, order=order)
@@ -486,10 +561,10 @@ def derivative(
             raise TypeError("method='complex' needs f to keep complex input complex; use method='richardson'")
         value, error = values.imag / h, 2 * EPS * np.abs(values.imag / h)
     elif method == "central":
-        h = (EPS ** (1 / (order + 2))) * scale if step is None else np.broadcast_to(step, point.shape)
-        value, noise = estimate_at(h)
-        coarse, _ = estimate_at(2 * h)
-        error = np.abs(value - coarse) / 3 + 4 * noise
+        h = fixed_step(point, order, accuracy) if step is None else np.broadcast_to(step, point.shape)
+        value, noise = estimate_at(h, accuracy=accuracy)
+        coarse, _ = estimate_at(2 * h, accuracy=accuracy)
+        error = np.abs(value - coarse) + 4 * noise
     elif step is not None:
         h0 = np.broadcast_to(step, point.shape)
         fit = extrapolate(lambda k: estimate_at(h0 / 2.0**k), power=2)
@@ -526,7 +601,7 @@ def directional(f: Callable, x: object, v: object, *, method: str = "richardson"
     from gradkit.function.problem import as_point
 
     point = as_point(x)
-    direction = as_point(v)
+    direction = as_point(v, "v")
     if direction.shape != point.shape:
         raise ValueError(f"v must have x's shape {point.shape}, got {direction.shape}")
     length = float(np.abs(direction).max())

@@ -49,14 +49,22 @@ def resolve_backend(x: object, backend: str | None) -> str:
 
 
 def as_backend_array(x: object, backend: str):
+    """x in the backend's array type: its own arrays as they are (they must be floating point), others as
+    float64 (JAX: its default float type)."""
     library = _import(backend)
     if backend == "torch":
         if isinstance(x, library.Tensor):
+            if not (x.is_floating_point() or x.is_complex()):
+                raise TypeError(f"x must be a floating-point tensor for automatic differentiation, got {x.dtype}")
             return x
         return library.as_tensor(x, dtype=library.float64)
     import jax.numpy as jnp
 
-    return x if isinstance(x, library.Array) else jnp.asarray(x)
+    if isinstance(x, library.Array):
+        if not jnp.issubdtype(x.dtype, jnp.inexact):
+            raise TypeError(f"x must be a floating-point array for automatic differentiation, got {x.dtype}")
+        return x
+    return jnp.asarray(x, dtype=float)
 
 
 def ad_jacobian(f, x, backend: str, args=(), kwargs=None):

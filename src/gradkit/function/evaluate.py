@@ -155,6 +155,10 @@ class Evaluator:
     def _batch(self, values: np.ndarray) -> np.ndarray:
         if values.shape[1:] != self.output_shape:
             raise ValueError(f"f returned shape {values.shape[1:]} at some points and {self.output_shape} at x")
+        if values.dtype.kind not in "fc":
+            if values.dtype.kind not in "biu":
+                raise TypeError(f"f must return numbers, got an array of dtype {values.dtype}")
+            values = values.astype(np.float64)
         return values
 
     def _map(self, shaped: np.ndarray, raise_errors: bool) -> list:
@@ -174,6 +178,8 @@ class Evaluator:
         array = np.asarray(value)
         if array.dtype.kind not in "biufc":
             raise TypeError(f"f must return numbers, got {type(value).__name__}")
+        if array.dtype.kind in "biu":  # booleans and integers take part in the differences as floats
+            array = array.astype(np.float64)
         if self.output_shape is None:
             self.output_shape = array.shape
         elif array.shape != self.output_shape and array.shape != ():

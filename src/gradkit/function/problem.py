@@ -47,17 +47,17 @@ def check_method(method: str, allowed: tuple[str, ...] = METHODS) -> str:
     return method
 
 
-def as_point(x: object) -> np.ndarray:
-    """x as a float64 array; anything that is not real numbers is a TypeError naming x."""
+def as_point(x: object, name: str = "x") -> np.ndarray:
+    """x as a float64 array; anything that is not real numbers is a TypeError naming the argument."""
     try:
         array = np.asarray(x)
     except Exception:
-        raise TypeError(f"x must be an array of real numbers, got {type(x).__name__}") from None
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from None
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"x must be an array of real numbers, got dtype {array.dtype}")
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
     array = array.astype(np.float64)
     if not all_finite(array):
-        raise ValueError("x must be finite")
+        raise ValueError(f"{name} must be finite")
     return array
 
 
@@ -139,6 +139,8 @@ def check_bounds(bounds: object, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray
         upper = np.broadcast_to(np.asarray(upper, dtype=np.float64).reshape(-1), x0.shape).copy()
     except (TypeError, ValueError):
         raise ValueError("bounds must be (lower, upper), each a number or one per element of x") from None
+    if np.isnan(lower).any() or np.isnan(upper).any():
+        raise ValueError("bounds must not be NaN (use -inf or inf for a side without a bound)")
     if np.any(lower > x0) or np.any(upper < x0):
         raise ValueError("x must lie inside bounds")
     if np.any(lower >= upper):
