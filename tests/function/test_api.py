@@ -208,6 +208,18 @@ def test_fixed_steps_shorten_where_neither_side_has_room(method):
 
 
 @pytest.mark.parametrize("method", FINITE_DIFFERENCES)
+def test_x_on_a_face_of_a_box_narrower_than_the_first_step(method):
+    # x at the lower face of [0, 0.01]: one side has no room, the other less than Richardson's first step
+    f = Counting(lambda p: np.sqrt(p[0] + 1) + p[1] ** 2)
+    result = gk.grad(f, [0.0, 0.3], method=method, bounds=([0.0, 0.299], [0.01, 0.3005]), full_output=True)
+    assert all(0.0 <= p[0] <= 0.01 and 0.299 <= p[1] <= 0.3005 for p in f.points)
+    assert np.all(np.abs(result.value - [0.5, 0.6]) <= result.error)
+    np.testing.assert_allclose(result.value, [0.5, 0.6], rtol=1e-10 if method == "richardson" else 1e-5)
+    if method == "richardson":
+        assert result.success
+
+
+@pytest.mark.parametrize("method", FINITE_DIFFERENCES)
 def test_non_finite_points_switch_to_one_sided_differences(method):
     # NaN below 1; the first steps (1/8 of x for Richardson, a few 1e-6 for fixed steps) reach below
     x = 1.05 if method == "richardson" else 1.0 + 1e-6
@@ -526,3 +538,64 @@ def test_hessian_success_is_normwise_so_exact_zeros_do_not_warn():
     np.testing.assert_allclose(linear.value, [[0.0, 2.0], [2.0, 0.0]], atol=1e-9)
     strict = gk.hessian(f, x, rtol=1e-15, atol=0.0, full_output=True)
     assert not strict.success and "rtol*max|value|" in strict.message
+
+
+@pytest.mark.parametrize("method", ["richardson", "central"])
+def test_hessian_bounds_keep_every_evaluation_inside_the_box(method):
+    # defined for p[0] >= 0 and p[1] <= 2 only; x on both faces, one coordinate free, one in a narrow box
+    def f(p):
+        assert p[0] >= 0 and p[1] <= 2 and 0.5 <= p[3] <= 0.51, p
+        return np.sqrt(p[0] + 1) * np.exp(p[1]) + p[1] ** 2 * p[2] ** 3 + np.sin(p[3]) * p[0]
+
+    x = np.array([0.0, 2.0, -0.4, 0.505])
+    lower, upper = [0.0, -np.inf, -np.inf, 0.5], [np.inf, 2.0, np.inf, 0.51]
+    e2 = np.exp(2.0)
+    exact = np.array(
+        [
+            [-0.25 * e2, 0.5 * e2, 0.0, np.cos(0.505)],
+            [0.5 * e2, e2 + 2 * x[2] ** 3, 6 * x[1] * x[2] ** 2, 0.0],
+            [0.0, 6 * x[1] * x[2] ** 2, 6 * x[1] ** 2 * x[2], 0.0],
+            [np.cos(0.505), 0.0, 0.0, 0.0],
+        ]
+    )
+    result = gk.hessian(f, x, method=method, bounds=(lower, upper), full_output=True)
+    np.testing.assert_array_equal(result.value, result.value.T)
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    assert np.abs(result.value - exact).max() <= (1e-9 if method == "richardson" else 1e-4) * np.abs(exact).max()
+    assert "x[0] is near a bound" in result.message and "x[1] is near a bound" in result.message
+    assert "x[2] is near" not in result.message and "x[3] is near" not in result.message
+    if method == "richardson":
+        assert result.success
+    with pytest.raises(ValueError, match="inside bounds"):
+        gk.hessian(f, x, bounds=(0.1, np.inf))
+
+
+def test_hessian_steps_follow_a_small_x():
+    nll = lambda p: p[0] - 3 * np.log(p[0]) + np.exp(p[1]) * p[0]  # noqa: E731
+    x = np.array([1e-3, 1e-20])
+    exact = np.array([[3 / x[0] ** 2, 1.0], [1.0, x[0]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gk.hessian(nll, x, bounds=([0.0, -np.inf], np.inf), full_output=True)
+    assert result.success and "near a bound" not in result.message
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    assert np.abs(result.value - exact).max() <= 1e-9 * np.abs(exact).max()
+    np.testing.assert_allclose(result.value[1], exact[1], rtol=1e-7)  # x[1] on the unit scale, x[0] on its own
+
+
+def test_derivative_at_a_kink_is_no_success():
+    x = np.array([0.0, 1.0, -0.5])
+    for f, right in (
+        (np.abs, [np.nan, 1.0, -1.0]),
+        (lambda t: np.maximum(t, 0.0) + np.sin(t), [np.nan, 1 + np.cos(1.0), np.cos(0.5)]),
+    ):
+        result = gk.derivative(f, x, full_output=True)
+        assert not result.success and "does not look differentiable" in result.message
+        np.testing.assert_allclose(result.value[1:], right[1:], rtol=1e-12)
+        assert result.error[0] >= 0.5  # the slopes on the two sides differ by 1
+        with pytest.warns(RuntimeWarning, match="does not look differentiable"):
+            gk.derivative(f, x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        smooth = gk.derivative(lambda t: t**3 + np.cbrt(t + 2), x, full_output=True)
+    assert smooth.success and "differentiable" not in smooth.message

@@ -17,7 +17,7 @@ import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
 from gradkit.function.richardson import MIN_ROWS, extrapolate, extrapolate_floats
-from gradkit.function.steps import EPS, first_richardson_step, fixed_step
+from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
 
@@ -212,13 +212,7 @@ def richardson_columns(
     side = np.zeros(len(coords), dtype=int)  # 0 central, +1 forward, -1 backward
     notes: list[str] = []
     if bounds is not None:
-        lower, upper = bounds[0][coords], bounds[1][coords]
-        room_up, room_down = upper - x, x - lower
-        side = np.where(room_up < h0, -1, side)
-        side = np.where(room_down < h0, np.where(room_up < h0, 0, 1), side)
-        squeezed = (room_up < h0) & (room_down < h0)
-        h0 = np.where(squeezed, 0.5 * np.minimum(room_up, room_down), h0)
-        h0 = np.where(side == 1, np.minimum(h0, room_up), np.where(side == -1, np.minimum(h0, room_down), h0))
+        side, h0 = bounded_first_steps(x, h0, bounds[0][coords], bounds[1][coords])
         notes += [f"x[{c}] is near a bound: one-sided differences" for c in coords[side != 0]]
     if bounds is None:
         result = _sequence(ev, x0, f0, coords, h0, 0)
@@ -298,7 +292,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     suspect = np.zeros(len(coords), dtype=bool)
     notes: list[str] = []
     if direction == 0 and len(spreads) >= 3:
-        kinked = _kinks(spreads, spread_noise[-1])
+        kinked = kinks(spreads, spread_noise[-1])
         for i in np.flatnonzero(kinked.reshape(len(coords), -1).any(axis=1)):
             notes.append(f"f does not look differentiable at x[{coords[i]}]: the one-sided slopes differ")
         error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
@@ -383,7 +377,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
     suspect, notes = False, []
-    if direction == 0 and len(spreads) >= 3 and _kinks(spreads, spread_noise):
+    if direction == 0 and len(spreads) >= 3 and kinks(spreads, spread_noise):
         notes.append(f"f does not look differentiable at x[{coordinate}]: the one-sided slopes differ")
         half_spread = spreads[-1] / 2  # np.maximum's rule: NaN stays NaN
         error = error if (error >= half_spread or error != error) else half_spread
@@ -392,7 +386,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     return value, error, suspect, nonfinite, notes
 
 
-def _kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
+def kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
     """Where the one-sided slopes stopped converging to each other over the last three steps."""
     a, b, c = spreads[-3], spreads[-2], spreads[-1]
     stalled = (b > 0.75 * a) & (c > 0.75 * b)

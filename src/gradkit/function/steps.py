@@ -74,3 +74,25 @@ def check_step(step: object, x0: np.ndarray, coords: np.ndarray) -> np.ndarray |
         i = int(still[0])
         raise ValueError(f"step {values[i]:g} is too small to move x[{i}] = {float(x0[i])!r}: x + step == x")
     return values
+
+
+def bounded_first_steps(
+    x: np.ndarray, h0: np.ndarray, lower: np.ndarray, upper: np.ndarray, *, reach: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Directions (0 central, +1 forward, -1 backward) and first steps of sequences that stay inside a box.
+
+    Central where x +- h0 fits. Otherwise one-sided towards the side with more room, unless neither side
+    has room for h0 and they are alike (a narrow box around x): central at half the smaller room. A
+    one-sided sequence evaluates as far as ``reach * h0`` from x, and its first step shrinks to fit.
+    """
+    room_up, room_down = upper - x, x - lower
+    narrow, broad = np.minimum(room_up, room_down), np.maximum(room_up, room_down)
+    fits = narrow >= h0
+    roomy = broad >= h0
+    squeezed = ~fits & ~roomy
+    lopsided = squeezed & (narrow < 0.25 * broad)  # x at (or next to) a face: the other side's room
+    one_sided = (~fits & roomy) | lopsided
+    side = np.where(one_sided, np.where(room_up >= room_down, 1, -1), 0)
+    h0 = np.where(squeezed & ~lopsided, 0.5 * narrow, h0)
+    h0 = np.where(one_sided, np.minimum(h0, broad / reach), h0)
+    return side, h0

@@ -1,0 +1,149 @@
+"""The n-th derivative of an elementwise function at every element of an array."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from gradkit.function.finite import kinks
+from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
+from gradkit.function.richardson import extrapolate
+from gradkit.function.steps import EPS, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
+from gradkit.function.verdict import elementwise_verdict, within
+from gradkit.grid.options import check_order
+from gradkit.stencils import central_radius, stencil
+
+
+def derivative(
+    f: Callable,
+    x: object,
+    *,
+    order: int = 1,
+    method: str = "richardson",
+    args: tuple = (),
+    kwargs: dict | None = None,
+    step=None,
+    accuracy: int = 2,
+    rtol: float | None = None,
+    atol: float | None = None,
+    full_output: bool = False,
+):
+    """The `order`-th derivative of an elementwise function at each element of x.
+
+    f must act elementwise on arrays (as ``np.sin`` does): it is called with arrays of x's shape.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)``, elementwise.
+    x : array_like
+        Points.
+    order : int, optional
+        Derivative order, 1 or more.
+    method : {"richardson", "central", "complex"}, optional
+        Adaptive extrapolation (default), one central step, or the complex step (order 1 only).
+    accuracy : int, optional
+        Order of the central stencil of method "central" (even, default 2); its error estimate evaluates
+        the stencil again at twice the step.
+    step, rtol, atol, full_output
+        As in `jacobian`; `nfev` counts scalar evaluations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradkit as gk
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> bool(np.allclose(gk.derivative(np.sin, x), np.cos(x), rtol=1e-12, atol=1e-13))
+    True
+    >>> bool(np.allclose(gk.derivative(np.exp, 1.0, order=3), np.e, rtol=1e-8))
+    True
+    """
+    check_callable(f)
+    check_method(method, ("richardson", "central", "complex"))
+    rtol, atol = check_tolerances(rtol, atol)
+    order = check_order(order)
+    accuracy = check_accuracy(accuracy)
+    if method == "complex" and order != 1:
+        raise ValueError("method='complex' gives first derivatives only")
+    if accuracy % 2:
+        raise ValueError(f"central differences need an even accuracy, got {accuracy}")
+    point = as_point(x)
+    kwargs = kwargs or {}
+    calls = [0]
+
+    def call(points):
+        calls[0] += points.size
+        with np.errstate(all="ignore"):
+            return np.asarray(f(points, *args, **kwargs))
+
+    f0 = call(point)
+    if f0.shape != point.shape:
+        raise ValueError(f"f must be elementwise: f(x) has shape {f0.shape} for x of shape {point.shape}")
+    if not np.all(np.isfinite(f0)):
+        raise ValueError("f(x) is not finite at some elements of x")
+    scale = step_scale(point)
+    notes: list[str] = []
+
+    def estimate_at(h, at=point, f_at=f0, accuracy=2, slopes=None):
+        radius = central_radius(order, accuracy)
+        offsets = np.arange(-radius, radius + 1)
+        weights = stencil(order, offsets)
+        h = (at + h) - at
+        samples = [call(at + o * h) if o else f_at for o in offsets]
+        value = sum(w * s for w, s in zip(weights, samples)) / h**order
+        # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h
+        slope = np.abs(samples[radius + 1] - samples[radius - 1]) / (2 * h)
+        spread = sum(
+            abs(w) * (np.abs(s) + 0.5 * np.abs(at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
+        )
+        if slopes is not None:  # the one-sided slopes' difference and its rounding, to see a kink
+            below, above = samples[radius - 1], samples[radius + 1]
+            slopes.append((np.abs(above - 2 * f_at + below) / h, EPS * spread / h))
+        return value, EPS * spread / h**order
+
+    def extrapolated(h0, at=point, f_at=f0):
+        """The sequence at steps h0 / 2**k; for first derivatives, where the one-sided slopes stay apart
+        (a kink: no derivative), an error of at least half their difference."""
+        slopes = [] if order == 1 else None
+        fit = extrapolate(lambda k: estimate_at(h0 / 2.0**k, at, f_at, slopes=slopes), power=2)
+        value, error = np.array(fit.value), np.array(fit.error)
+        if slopes is not None and len(slopes) >= 3:
+            spreads = [spread for spread, _ in slopes]
+            kinked = kinks(spreads, slopes[-1][1])
+            error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
+            if np.count_nonzero(kinked):
+                notes.append("f does not look differentiable at some elements: the one-sided slopes differ")
+        return value, error
+
+    def sequence(at, f_at, *, relative):
+        return extrapolated(2.0 ** (order - 1) * first_richardson_step(at, relative=relative, order=order), at, f_at)
+
+    if method == "complex":
+        h = 1e-20 * scale if step is None else np.broadcast_to(step, point.shape)
+        values = np.asarray(f(point + 1j * h, *args, **kwargs))
+        calls[0] += point.size
+        if not np.iscomplexobj(values):
+            raise TypeError("method='complex' needs f to keep complex input complex; use method='richardson'")
+        value, error = values.imag / h, 2 * EPS * np.abs(values.imag / h)
+    elif method == "central":
+        h = fixed_step(point, order, accuracy) if step is None else np.broadcast_to(step, point.shape)
+        value, noise = estimate_at(h, accuracy=accuracy)
+        coarse, _ = estimate_at(2 * h, accuracy=accuracy)
+        error = np.abs(value - coarse) + 4 * noise
+    elif step is not None:
+        value, error = extrapolated(np.broadcast_to(step, point.shape))
+    else:
+        # As in `jacobian`: steps relative to |x| where |x| < 1/8, and where a small |x| is left unsure
+        # the other scale on those elements, keeping the more certain estimate.
+        first = relative_first(point)
+        value, error = sequence(point, f0, relative=first)
+        again = np.flatnonzero(~within(value, error, rtol, atol).reshape(-1) & rescalable(point, order).reshape(-1))
+        if len(again):
+            retry_value, retry_error = sequence(
+                point.reshape(-1)[again], f0.reshape(-1)[again], relative=~first.reshape(-1)[again]
+            )
+            better = retry_error < error.reshape(-1)[again]
+            value.reshape(-1)[again] = np.where(better, retry_value, value.reshape(-1)[again])
+            error.reshape(-1)[again] = np.where(better, retry_error, error.reshape(-1)[again])
+    return elementwise_verdict(value, error, calls[0], method, rtol, atol, full_output, notes)

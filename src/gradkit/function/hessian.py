@@ -1,0 +1,220 @@
+"""Hessians of scalar functions: second differences with Richardson extrapolation, one step, or AD."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from gradkit.function import autodiff
+from gradkit.function.finite import Columns
+from gradkit.function.problem import Problem, check_callable, check_method, check_tolerances, prepare, wrt_indices
+from gradkit.function.result import Result
+from gradkit.function.richardson import extrapolate
+from gradkit.function.steps import (
+    EPS,
+    bounded_first_steps,
+    first_richardson_step,
+    fixed_step,
+    relative_first,
+    rescalable,
+)
+from gradkit.function.verdict import finish, within
+
+
+def hessian(
+    f: Callable,
+    x: object,
+    *,
+    method: str = "auto",
+    wrt=None,
+    args: tuple = (),
+    kwargs: dict | None = None,
+    vectorized: bool = False,
+    workers=None,
+    step=None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    bounds=None,
+    backend: str | None = None,
+    full_output: bool = False,
+):
+    """Hessian of a scalar function at a point, symmetric by construction, with an error estimate.
+
+    "richardson" (default) extrapolates second differences over shrinking steps; "central" uses one step
+    (with `full_output`, a second step gives its error estimate); "ad" (or "auto" with a torch tensor or JAX
+    array) differentiates twice through torch or JAX. The other options are those of `jacobian` (without
+    `accuracy`); near a face of `bounds`, a coordinate takes one-sided second differences. The result has
+    shape ``x.shape + x.shape`` (``(m, m)`` with `wrt`). ``success`` needs
+    ``error <= atol + rtol * max|value|`` for every element: an element that is zero (f separable in two
+    coordinates) is known only to the rounding of f, small beside the others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradkit as gk
+    >>> f = lambda p: p[0] ** 2 * p[1] + np.exp(p[1])
+    >>> np.round(gk.hessian(f, [1.0, 0.0]), 8)
+    array([[0., 2.],
+           [2., 1.]])
+    >>> nll = lambda p: p[0] - 3 * np.log(p[0]) + (p[1] - 1) ** 2  # p[0] > 0
+    >>> np.round(gk.hessian(nll, [1e-3, 0.5], bounds=([0, -np.inf], np.inf)), 3)
+    array([[3.e+06, 0.e+00],
+           [0.e+00, 2.e+00]])
+    """
+    check_callable(f)
+    check_method(method, ("auto", "ad", "central", "richardson"))
+    rtol, atol = check_tolerances(rtol, atol)
+    if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
+        return _automatic(f, x, wrt, args, kwargs, backend, full_output)
+    method = "richardson" if method == "auto" else method
+    problem = prepare(
+        f, x, wrt=wrt, args=args, kwargs=kwargs, vectorized=vectorized, workers=workers, step=step, bounds=bounds
+    )
+    if problem.f0.shape != ():
+        raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
+    # one step's second differences; their error estimate (a second step) only where it is returned
+    estimated = method == "richardson" or full_output
+    value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol)
+    m = len(problem.coords)
+    suspect = ~np.isfinite(value).all(axis=1)
+    if suspect.any():
+        notes.append("f is not finite at some of the Hessian's stencil points")
+    columns = Columns(value.reshape(m, m), error.reshape(m, m), suspect, notes, None, estimated)
+    shape = problem.shape if not problem.subset else (m,)
+    problem.f0 = np.zeros(shape)  # the Hessian's "output" axes are the gradient's: assemble to shape + shape
+    return finish(problem, columns, method, rtol, atol, full_output, normwise=True)
+
+
+def _automatic(f, x, wrt, args, kwargs, backend, full_output):
+    name = autodiff.resolve_backend(x, backend)
+    value = autodiff.ad_hessian(f, x, name, args, kwargs)
+    if wrt is not None:
+        in_shape = tuple(autodiff.as_backend_array(x, name).shape)
+        indices = wrt_indices(wrt, in_shape)
+        picked = list(indices) if name == "torch" else np.asarray(indices)
+        size = math.prod(in_shape)
+        value = value.reshape((size, size))[picked][:, picked]
+    if not full_output:
+        return value
+    return Result(value, value * 0, 1, "ad", True, f"exact to rounding: automatic differentiation with {name}")
+
+
+def _hessian_matrix(
+    problem: Problem, method: str, estimated: bool, rtol: float, atol: float
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Value and error estimate ``(m, m)`` for the coordinates differentiated, and notes."""
+    x = problem.x0[problem.coords]
+    if not len(x):
+        return np.empty((0, 0)), np.empty((0, 0)), []
+    if method == "central":
+        return _one_step(problem, estimated)
+    if problem.step is not None:
+        value, error, side = _extrapolated(problem, problem.step[problem.coords])
+        return value, error, _notes(problem.coords, side != 0)
+    # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
+    # for the coordinates where it differs, keeping each element's more certain estimate.
+    first = relative_first(x)
+    value, error, side = _extrapolated(problem, first_richardson_step(x, relative=first))
+    magnitude = np.abs(value).max(initial=0.0)
+    unsure = ~within(magnitude, error, rtol, atol)
+    # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
+    diagonal = np.diagonal(unsure)
+    again = rescalable(x) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
+    one_sided = side != 0
+    if np.count_nonzero(again):
+        relative = np.where(again, ~first, first)
+        retry_value, retry_error, retry_side = _extrapolated(problem, first_richardson_step(x, relative=relative))
+        better = retry_error < error
+        value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
+        kept = better.any(axis=1)
+        one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
+    return value, error, _notes(problem.coords, one_sided)
+
+
+def _one_step(problem: Problem, estimated: bool) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Second differences at one step (and, for the error estimate, at twice that step)."""
+    ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
+    x = x0[coords]
+    h = fixed_step(x, 2, 2) if problem.step is None else problem.step[coords]
+    if problem.bounds is not None and problem.step is None:
+        lower, upper = problem.bounds[0][coords], problem.bounds[1][coords]
+        fits = (x - lower >= 2 * h) & (upper - x >= 2 * h)
+        h = np.where(fits, h, fixed_step(x, 2, 1))  # where one-sided: the step of first-order differences
+    # the estimate's second step is twice as long: that one must fit in the bounds too
+    side, h = _sides(problem, 2 * h)
+    notes = _notes(coords, side != 0)
+    h = (x + h / 2) - x
+    fine, noise = _second_differences(ev, x0, f0, coords, h, side)
+    if not estimated:
+        return fine, np.full_like(fine, np.nan), notes
+    coarse, _ = _second_differences(ev, x0, f0, coords, 2 * h, side)
+    return fine, np.abs(fine - coarse) / (2 ** _power(side) - 1) + 4 * noise, notes
+
+
+def _extrapolated(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Richardson extrapolation of second differences at the steps ``h0 / 2**k``; also the sides taken."""
+    ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
+    x = x0[coords]
+    side, h0 = _sides(problem, h0)
+    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + h0 / 2.0**k) - x, side)  # noqa: E731
+    fit = extrapolate(at_step, power=_power(side))
+    return fit.value, fit.error, side
+
+
+def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Directions (0 central, +-1 one-sided) and first steps that keep every point inside the bounds."""
+    coords = problem.coords
+    if problem.bounds is None:
+        return np.zeros(len(coords), dtype=int), h0
+    # a one-sided second difference reaches two steps from x
+    x = problem.x0[coords]
+    return bounded_first_steps(x, h0, problem.bounds[0][coords], problem.bounds[1][coords], reach=2)
+
+
+def _notes(coords: np.ndarray, one_sided: np.ndarray) -> list[str]:
+    return [f"x[{c}] is near a bound: one-sided differences" for c in coords[one_sided]]
+
+
+def _power(side: np.ndarray) -> int:
+    """The error of one-sided differences has every power of h, that of central ones the even powers."""
+    return 1 if np.count_nonzero(side) else 2
+
+
+def _second_differences(ev, x0, f0, coords, h: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The matrix of second differences at steps `h` and its rounding, one-sided where `side` is +-1.
+
+    Diagonal: ``(f(x+h) - 2 f(x) + f(x-h)) / h**2``, or one-sided ``(f(x+2sh) - 2 f(x+sh) + f(x)) / h**2``.
+    Mixed: ``(f(x+P_i+P_j) - f(x+P_i+M_j) - f(x+M_i+P_j) + f(x+M_i+M_j)) / (D_i D_j)`` with
+    ``(P, M, D) = (h, -h, 2h)`` central and ``(sh, 0, sh)`` one-sided.
+    """
+    m = len(coords)
+    one_sided = side != 0
+    eye = np.zeros((m, x0.size))
+    eye[np.arange(m), coords] = 1.0
+    near = np.where(one_sided, side, 1) * h  # the diagonal's two points: x + near, x + far
+    far = np.where(one_sided, 2 * side, -1) * h
+    plus = near  # P
+    minus = np.where(one_sided, 0.0, -h)  # M
+    width = plus - minus  # D
+    i, j = np.triu_indices(m, 1)
+    points = [x0 + eye * near[:, None], x0 + eye * far[:, None]]
+    for a, b in ((plus, plus), (plus, minus), (minus, plus), (minus, minus)):
+        points.append(x0 + eye[i] * a[i, None] + eye[j] * b[j, None])
+    values = ev.many(np.concatenate(points))
+    at_near, at_far = values[:m], values[m : 2 * m]
+    pp, pm, mp, mm = np.split(values[2 * m :], 4) if len(i) else ([], [], [], [])
+    matrix, noise = np.empty((m, m)), np.empty((m, m))
+    diagonal = np.arange(m)
+    # central: f(x+h) + f(x-h) - 2 f(x); one-sided: -2 f(x+sh) + f(x+2sh) + f(x)
+    weight_near = np.where(one_sided, -2.0, 1.0)
+    weight_x = np.where(one_sided, 1.0, -2.0)
+    matrix[diagonal, diagonal] = (weight_near * at_near + at_far + weight_x * f0) / h**2
+    noise[diagonal, diagonal] = EPS * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) / h**2
+    if len(i):
+        scale = np.abs(width[i] * width[j])
+        sign = np.sign(width[i] * width[j])
+        matrix[i, j] = matrix[j, i] = sign * (pp - pm - mp + mm) / scale
+        noise[i, j] = noise[j, i] = EPS * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) / scale
+    return matrix, noise
