@@ -487,8 +487,16 @@ def test_hessian_central_estimates_its_error_only_when_it_is_returned():
     assert result.nfev == 1 + 2 * (2 * 2 + 4 * 1)
     np.testing.assert_array_equal(result.value, value)
     assert np.all(np.abs(result.value - exact) <= result.error)
+    edge = lambda p: (np.exp(p[0]) if p[0] >= 1 else np.nan) + p[1] ** 2  # noqa: E731 (the step reaches below 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one_sided = gk.hessian(edge, [1.0 + 1e-5, 1.0], method="central", full_output=True)
+    assert "f is not finite on one side of x[0]" in one_sided.message
+    exact = [[np.exp(1.0 + 1e-5), 0.0], [0.0, 2.0]]
+    assert np.all(np.abs(one_sided.value - exact) <= one_sided.error)
+    np.testing.assert_allclose(one_sided.value, exact, atol=1e-4)
     with pytest.warns(RuntimeWarning, match="not finite"):
-        gk.hessian(lambda p: np.log(p[0]) + p[1] ** 2, [1e-5, 1.0], method="central")
+        gk.hessian(lambda p: np.sqrt(1e-12 - p[0] ** 2) + p[1] ** 2, [0.0, 1.0], method="central")
 
 
 @pytest.mark.parametrize("accuracy", [2, 4, 6])
@@ -599,3 +607,26 @@ def test_derivative_at_a_kink_is_no_success():
         warnings.simplefilter("error")
         smooth = gk.derivative(lambda t: t**3 + np.cbrt(t + 2), x, full_output=True)
     assert smooth.success and "differentiable" not in smooth.message
+
+
+def test_hessian_switches_a_coordinate_one_sided_where_f_fails_on_one_side():
+    import math
+
+    x = np.array([0.95, 0.3])
+    e = np.exp(0.3)
+    exact = np.array(
+        [[-0.25 * 0.05**-1.5 * e, -0.5 * 0.05**-0.5 * e + 0.6], [-0.5 * 0.05**-0.5 * e + 0.6, 0.05**0.5 * e + 1.9]]
+    )
+    # NaN above p[0] = 1 (NumPy), or a ValueError there (math): Richardson's first step, 1/8, reaches it
+    for root in (np.sqrt, math.sqrt):
+        f = Counting(lambda p, root=root: root(1 - p[0]) * np.exp(p[1]) + p[0] * p[1] ** 2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's invalid value in sqrt
+            result = gk.hessian(f, x, full_output=True)
+        assert result.success and "f is not finite on one side of x[0]" in result.message
+        assert np.all(np.abs(result.value - exact) <= result.error)
+        assert np.abs(result.value - exact).max() <= 1e-8 * np.abs(exact).max()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        both = gk.hessian(lambda p: np.sqrt(1e-4 - p[0] ** 2) + p[1] ** 2, [0.0, 1.0], full_output=True)
+    assert not both.success and "not finite" in both.message

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from gradkit.function import autodiff
 from gradkit.function.finite import Columns
-from gradkit.function.problem import Problem, check_callable, check_method, check_tolerances, prepare, wrt_indices
+from gradkit.function.problem import (
+    Problem,
+    all_finite,
+    check_callable,
+    check_method,
+    check_tolerances,
+    prepare,
+    wrt_indices,
+)
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
 from gradkit.function.steps import (
@@ -45,10 +54,10 @@ def hessian(
     "richardson" (default) extrapolates second differences over shrinking steps; "central" uses one step
     (with `full_output`, a second step gives its error estimate); "ad" (or "auto" with a torch tensor or JAX
     array) differentiates twice through torch or JAX. The other options are those of `jacobian` (without
-    `accuracy`); near a face of `bounds`, a coordinate takes one-sided second differences. The result has
-    shape ``x.shape + x.shape`` (``(m, m)`` with `wrt`). ``success`` needs
-    ``error <= atol + rtol * max|value|`` for every element: an element that is zero (f separable in two
-    coordinates) is known only to the rounding of f, small beside the others.
+    `accuracy`); near a face of `bounds`, or where f is not finite (or raises) on one side, a coordinate
+    takes one-sided second differences. The result has shape ``x.shape + x.shape`` (``(m, m)`` with
+    `wrt`). ``success`` needs ``error <= atol + rtol * max|value|`` for every element: an element that is
+    zero (f separable in two coordinates) is known only to the rounding of f, small beside the others.
 
     Examples
     --------
@@ -76,9 +85,15 @@ def hessian(
         raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
     # one step's second differences; their error estimate (a second step) only where it is returned
     estimated = method == "richardson" or full_output
-    value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol)
+    failed = np.zeros(len(problem.coords), dtype=bool)
+    value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol, failed)
+    if np.count_nonzero(failed):
+        # f is not finite (or raises) at some points: where that is on one side of a coordinate, that side
+        # becomes a bound and the coordinate takes one-sided differences on the other
+        first_try = (value, error, notes)
+        value, error, notes, failed = _around_failures(problem, method, estimated, rtol, atol, failed, first_try)
     m = len(problem.coords)
-    suspect = ~np.isfinite(value).all(axis=1)
+    suspect = failed | ~np.isfinite(value).all(axis=1)
     if suspect.any():
         notes.append("f is not finite at some of the Hessian's stencil points")
     columns = Columns(value.reshape(m, m), error.reshape(m, m), suspect, notes, None, estimated)
@@ -101,22 +116,59 @@ def _automatic(f, x, wrt, args, kwargs, backend, full_output):
     return Result(value, value * 0, 1, "ad", True, f"exact to rounding: automatic differentiation with {name}")
 
 
+def _around_failures(problem: Problem, method: str, estimated: bool, rtol, atol, failed, first_try):
+    """The Hessian again with a bound at x on each side where f fails at the first step of a failed coordinate.
+
+    `first_try` is (value, error, notes) as they are. Returns value, error, notes, and the coordinates that
+    met a failure in the Hessian returned.
+    """
+    coords = np.flatnonzero(failed)
+    columns = problem.coords[coords]
+    x = problem.x0[columns]
+    if problem.step is not None:
+        h = problem.step[columns]
+    else:
+        h = fixed_step(x, 2, 2) if method == "central" else first_richardson_step(x, relative=relative_first(x))
+    h = 2 * h if method == "central" else h  # the longest step taken
+    probes = np.repeat(problem.x0[None], 2 * len(coords), axis=0)
+    probes[np.arange(len(coords)), columns] += h
+    probes[len(coords) + np.arange(len(coords)), columns] -= h
+    above, below = np.isfinite(problem.evaluator.many(probes)).reshape(2, len(coords))
+    one_side = above != below
+    if not np.count_nonzero(one_side):
+        return (*first_try, failed)
+    if problem.bounds is None:
+        lower, upper = np.full_like(problem.x0, -np.inf), np.full_like(problem.x0, np.inf)
+    else:
+        lower, upper = problem.bounds[0].copy(), problem.bounds[1].copy()
+    lower[columns[above & ~below]] = problem.x0[columns[above & ~below]]
+    upper[columns[below & ~above]] = problem.x0[columns[below & ~above]]
+    again = np.zeros_like(failed)
+    value, error, notes = _hessian_matrix(replace(problem, bounds=(lower, upper)), method, estimated, rtol, atol, again)
+    redone = columns[one_side]
+    notes = [n for n in notes if not any(n.startswith(f"x[{c}] is near a bound") for c in redone)]
+    notes += [f"f is not finite on one side of x[{c}]: one-sided differences" for c in redone]
+    return value, error, notes, again
+
+
 def _hessian_matrix(
-    problem: Problem, method: str, estimated: bool, rtol: float, atol: float
+    problem: Problem, method: str, estimated: bool, rtol: float, atol: float, failed: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Value and error estimate ``(m, m)`` for the coordinates differentiated, and notes."""
+    """Value and error estimate ``(m, m)`` for the coordinates differentiated, and notes; `failed` (m,) is
+    set where f was not finite at some point of a coordinate's differences."""
     x = problem.x0[problem.coords]
+    failed = np.zeros(len(x), dtype=bool) if failed is None else failed
     if not len(x):
         return np.empty((0, 0)), np.empty((0, 0)), []
     if method == "central":
-        return _one_step(problem, estimated)
+        return _one_step(problem, estimated, failed)
     if problem.step is not None:
-        value, error, side = _extrapolated(problem, problem.step[problem.coords])
+        value, error, side = _extrapolated(problem, problem.step[problem.coords], failed)
         return value, error, _notes(problem.coords, side != 0)
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
-    value, error, side = _extrapolated(problem, first_richardson_step(x, relative=first))
+    value, error, side = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
     magnitude = np.abs(value).max(initial=0.0)
     unsure = ~within(magnitude, error, rtol, atol)
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
@@ -125,7 +177,9 @@ def _hessian_matrix(
     one_sided = side != 0
     if np.count_nonzero(again):
         relative = np.where(again, ~first, first)
-        retry_value, retry_error, retry_side = _extrapolated(problem, first_richardson_step(x, relative=relative))
+        retry_value, retry_error, retry_side = _extrapolated(
+            problem, first_richardson_step(x, relative=relative), failed
+        )
         better = retry_error < error
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
         kept = better.any(axis=1)
@@ -133,7 +187,7 @@ def _hessian_matrix(
     return value, error, _notes(problem.coords, one_sided)
 
 
-def _one_step(problem: Problem, estimated: bool) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _one_step(problem: Problem, estimated: bool, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Second differences at one step (and, for the error estimate, at twice that step)."""
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     x = x0[coords]
@@ -146,19 +200,19 @@ def _one_step(problem: Problem, estimated: bool) -> tuple[np.ndarray, np.ndarray
     side, h = _sides(problem, 2 * h)
     notes = _notes(coords, side != 0)
     h = (x + h / 2) - x
-    fine, noise = _second_differences(ev, x0, f0, coords, h, side)
+    fine, noise = _second_differences(ev, x0, f0, coords, h, side, failed)
     if not estimated:
         return fine, np.full_like(fine, np.nan), notes
-    coarse, _ = _second_differences(ev, x0, f0, coords, 2 * h, side)
+    coarse, _ = _second_differences(ev, x0, f0, coords, 2 * h, side, failed)
     return fine, np.abs(fine - coarse) / (2 ** _power(side) - 1) + 4 * noise, notes
 
 
-def _extrapolated(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Richardson extrapolation of second differences at the steps ``h0 / 2**k``; also the sides taken."""
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     x = x0[coords]
     side, h0 = _sides(problem, h0)
-    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + h0 / 2.0**k) - x, side)  # noqa: E731
+    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + h0 / 2.0**k) - x, side, failed)  # noqa: E731
     fit = extrapolate(at_step, power=_power(side))
     return fit.value, fit.error, side
 
@@ -182,8 +236,11 @@ def _power(side: np.ndarray) -> int:
     return 1 if np.count_nonzero(side) else 2
 
 
-def _second_differences(ev, x0, f0, coords, h: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The matrix of second differences at steps `h` and its rounding, one-sided where `side` is +-1.
+def _second_differences(
+    ev, x0, f0, coords, h: np.ndarray, side: np.ndarray, failed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The matrix of second differences at steps `h` and its rounding, one-sided where `side` is +-1;
+    marks in `failed` the coordinates of the differences where f was not finite.
 
     Diagonal: ``(f(x+h) - 2 f(x) + f(x-h)) / h**2``, or one-sided ``(f(x+2sh) - 2 f(x+sh) + f(x)) / h**2``.
     Mixed: ``(f(x+P_i+P_j) - f(x+P_i+M_j) - f(x+M_i+P_j) + f(x+M_i+M_j)) / (D_i D_j)`` with
@@ -206,6 +263,11 @@ def _second_differences(ev, x0, f0, coords, h: np.ndarray, side: np.ndarray) -> 
     at_near, at_far = values[:m], values[m : 2 * m]
     pp, pm, mp, mm = np.split(values[2 * m :], 4) if len(i) else ([], [], [], [])
     matrix, noise = np.empty((m, m)), np.empty((m, m))
+    if not all_finite(values):
+        failed |= ~np.isfinite(at_near) | ~np.isfinite(at_far)
+        for part in (pp, pm, mp, mm):
+            bad = ~np.isfinite(part)
+            failed[i[bad]] = failed[j[bad]] = True
     diagonal = np.arange(m)
     # central: f(x+h) + f(x-h) - 2 f(x); one-sided: -2 f(x+sh) + f(x+2sh) + f(x)
     weight_near = np.where(one_sided, -2.0, 1.0)
