@@ -122,18 +122,21 @@ def _around_failures(problem: Problem, method: str, estimated: bool, rtol, atol,
     `first_try` is (value, error, notes) as they are. Returns value, error, notes, and the coordinates that
     met a failure in the Hessian returned.
     """
-    coords = np.flatnonzero(failed)
-    columns = problem.coords[coords]
+    columns = problem.coords[failed]
     x = problem.x0[columns]
     if problem.step is not None:
         h = problem.step[columns]
     else:
         h = fixed_step(x, 2, 2) if method == "central" else first_richardson_step(x, relative=relative_first(x))
     h = 2 * h if method == "central" else h  # the longest step taken
-    probes = np.repeat(problem.x0[None], 2 * len(coords), axis=0)
-    probes[np.arange(len(coords)), columns] += h
-    probes[len(coords) + np.arange(len(coords)), columns] -= h
-    above, below = np.isfinite(problem.evaluator.many(probes)).reshape(2, len(coords))
+    if problem.bounds is not None:  # only coordinates with room on both sides were central: probe those
+        room = (x - problem.bounds[0][columns] >= h) & (problem.bounds[1][columns] - x >= h)
+        columns, x, h = columns[room], x[room], h[room]
+    k = len(columns)
+    probes = np.repeat(problem.x0[None], 2 * k, axis=0)
+    probes[np.arange(k), columns] += h
+    probes[k + np.arange(k), columns] -= h
+    above, below = np.isfinite(problem.evaluator.many(probes)).reshape(2, k)
     one_side = above != below
     if not np.count_nonzero(one_side):
         return (*first_try, failed)
