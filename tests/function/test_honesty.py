@@ -213,3 +213,16 @@ def test_hessian_error_estimates_bound_the_true_error_against_exact_hessians():
             assert normwise <= 1e-6 or not result.success, (expression, point)
             relative.append(normwise)
     assert np.median(relative) <= 1e-11
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_elementwise_derivative_of_a_single_precision_function_is_flagged_and_bounded(order):
+    x = np.array([0.3, 1.0, 2.0, -1.7])
+    exact = np.sin(x + order * np.pi / 2)
+    result = gk.derivative(
+        lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order, full_output=True
+    )
+    assert not result.success  # float32 rounding cannot give 1e-8
+    assert np.all(np.abs(result.value - exact) <= result.error)
+    with pytest.warns(RuntimeWarning, match="may be inaccurate"):
+        gk.derivative(lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order)

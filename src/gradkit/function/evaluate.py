@@ -141,14 +141,7 @@ class Evaluator:
             if not single or _mantissa_bits(number) < 20:
                 self.precision = FLOAT64_EPS
             return values
-        finite = values[np.isfinite(values)]
-        parts = (finite.real, finite.imag) if np.iscomplexobj(finite) else (finite,)
-        with np.errstate(over="ignore"):
-            single = all((p.astype(np.float32) == p).all() for p in parts)
-        # Exact arithmetic on short binary fractions (a polynomial at x +- 1/8) also gives float32
-        # numbers, but with short mantissas; single-precision results use nearly all 24 bits.
-        bits = [_significant_bits(p).mean() for p in parts if p.size] if single else []
-        if not bits or np.mean(bits) < 20:
+        if not single_precision(values):
             self.precision = FLOAT64_EPS
         return values
 
@@ -187,6 +180,20 @@ class Evaluator:
         elif array.shape == () and self.output_shape != ():
             return np.full(self.output_shape, np.nan)  # a failed point
         return array
+
+
+def single_precision(values: np.ndarray) -> bool:
+    """Whether f's finite `values` look computed in float32: float32 numbers that use nearly all 24 bits.
+
+    Exact arithmetic on short binary fractions (a polynomial at x +- 1/8) also gives float32 numbers, but
+    with short mantissas.
+    """
+    finite = values[np.isfinite(values)]
+    parts = (finite.real, finite.imag) if np.iscomplexobj(finite) else (finite,)
+    with np.errstate(over="ignore"):
+        single = all((p.astype(np.float32) == p).all() for p in parts)
+    bits = [_significant_bits(p).mean() for p in parts if p.size] if single else []
+    return bool(bits) and np.mean(bits) >= 20
 
 
 def _mantissa_bits(number: float) -> int:
