@@ -226,3 +226,15 @@ def test_elementwise_derivative_of_a_single_precision_function_is_flagged_and_bo
     assert np.all(np.abs(result.value - exact) <= result.error)
     with pytest.warns(RuntimeWarning, match="may be inaccurate"):
         gk.derivative(lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order)
+
+
+@pytest.mark.parametrize("method", ["richardson", "central"])
+def test_hessian_of_a_single_precision_function_is_flagged_and_bounded(method):
+    def f(p):
+        return float(np.float32(np.sin(np.float32(p[0]))) * np.float32(np.exp(np.float32(p[1]))))
+
+    s, c, e = np.sin(1.0), np.cos(1.0), np.exp(0.5)
+    exact = np.array([[-s * e, c * e], [c * e, s * e]])
+    result = gk.hessian(f, [1.0, 0.5], method=method, full_output=True)
+    assert not result.success
+    assert np.all(np.abs(result.value - exact) <= result.error)

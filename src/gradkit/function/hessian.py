@@ -22,7 +22,6 @@ from gradkit.function.problem import (
 from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
 from gradkit.function.steps import (
-    EPS,
     bounded_first_steps,
     first_richardson_step,
     fixed_step,
@@ -276,10 +275,11 @@ def _second_differences(
     weight_near = np.where(one_sided, -2.0, 1.0)
     weight_x = np.where(one_sided, 1.0, -2.0)
     matrix[diagonal, diagonal] = (weight_near * at_near + at_far + weight_x * f0) / h**2
-    noise[diagonal, diagonal] = EPS * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) / h**2
+    precision = ev.precision  # f's relative rounding: float32's while its values look single precision
+    noise[diagonal, diagonal] = precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) / h**2
     if len(i):
         scale = np.abs(width[i] * width[j])
         sign = np.sign(width[i] * width[j])
         matrix[i, j] = matrix[j, i] = sign * (pp - pm - mp + mm) / scale
-        noise[i, j] = noise[j, i] = EPS * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) / scale
+        noise[i, j] = noise[j, i] = precision * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) / scale
     return matrix, noise
