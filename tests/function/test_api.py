@@ -630,3 +630,28 @@ def test_hessian_switches_a_coordinate_one_sided_where_f_fails_on_one_side():
         warnings.simplefilter("ignore", RuntimeWarning)
         both = gk.hessian(lambda p: np.sqrt(1e-4 - p[0] ** 2) + p[1] ** 2, [0.0, 1.0], full_output=True)
     assert not both.success and "not finite" in both.message
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (-1e-3, "step must be positive"),
+        (0.0, "step must be positive"),
+        (np.nan, "step must be positive"),
+        ([1e-3] * 3, "one per coordinate"),
+        (1e-17, "too small to move x"),
+    ],
+)
+def test_derivative_checks_its_step_as_grad_does(step, message):
+    for method in ("richardson", "central"):
+        with pytest.raises(ValueError, match=message):
+            gk.derivative(np.sin, np.array([1.0, 2.0]), step=step, method=method)
+
+
+def test_a_complex_step_of_any_size_is_a_valid_step():
+    # x + 1e-20 == x, but x + 1e-20j moves x: the complex step's natural size must not be refused
+    np.testing.assert_allclose(gk.grad(lambda p: np.sin(p[0]), [1.0], method="complex", step=1e-20), [np.cos(1.0)])
+    x = np.array([1.0, 2.0])
+    np.testing.assert_allclose(gk.derivative(np.sin, x, method="complex", step=1e-20), np.cos(x), rtol=1e-15)
+    with pytest.raises(ValueError, match="step must be positive"):
+        gk.grad(lambda p: np.sin(p[0]), [1.0], method="complex", step=-1e-20)

@@ -10,7 +10,15 @@ from gradkit.function.evaluate import FLOAT32_EPS, single_precision
 from gradkit.function.finite import kinks
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate
-from gradkit.function.steps import EPS, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
+from gradkit.function.steps import (
+    EPS,
+    check_step,
+    first_richardson_step,
+    fixed_step,
+    relative_first,
+    rescalable,
+    step_scale,
+)
 from gradkit.function.verdict import elementwise_verdict, within
 from gradkit.grid.options import check_order
 from gradkit.stencils import central_radius, stencil
@@ -70,6 +78,9 @@ def derivative(
     if accuracy % 2:
         raise ValueError(f"central differences need an even accuracy, got {accuracy}")
     point = as_point(x)
+    if step is not None:  # one positive step, or one per element, that moves it
+        flat = point.reshape(-1)
+        step = check_step(step, flat, np.arange(flat.size), real=method != "complex").reshape(point.shape)
     kwargs = kwargs or {}
     calls = [0]
 
@@ -126,19 +137,19 @@ def derivative(
         return extrapolated(2.0 ** (order - 1) * first_richardson_step(at, relative=relative, order=order), at, f_at)
 
     if method == "complex":
-        h = 1e-20 * scale if step is None else np.broadcast_to(step, point.shape)
+        h = 1e-20 * scale if step is None else step
         values = np.asarray(f(point + 1j * h, *args, **kwargs))
         calls[0] += point.size
         if not np.iscomplexobj(values):
             raise TypeError("method='complex' needs f to keep complex input complex; use method='richardson'")
         value, error = values.imag / h, 2 * EPS * np.abs(values.imag / h)
     elif method == "central":
-        h = fixed_step(point, order, accuracy) if step is None else np.broadcast_to(step, point.shape)
+        h = fixed_step(point, order, accuracy) if step is None else step
         value, noise = estimate_at(h, accuracy=accuracy)
         coarse, _ = estimate_at(2 * h, accuracy=accuracy)
         error = np.abs(value - coarse) + 4 * noise
     elif step is not None:
-        value, error = extrapolated(np.broadcast_to(step, point.shape))
+        value, error = extrapolated(step)
     else:
         # As in `jacobian`: steps relative to |x| where |x| < 1/8, and where a small |x| is left unsure
         # the other scale on those elements, keeping the more certain estimate.

@@ -85,7 +85,7 @@ def prepare(
     x0 = point.reshape(-1)
     evaluator = Evaluator(f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype)
     box = check_bounds(bounds, x0)
-    steps = check_step(step, x0, coords)
+    steps = check_step(step, x0, coords, real=np.dtype(dtype).kind != "c")
     f0 = evaluator.at(x0)
     if not all_finite(f0):
         raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")

@@ -55,10 +55,11 @@ def rescalable(x: np.ndarray, order: int = 1) -> np.ndarray:
     return (np.abs(x) < FLOOR) & (np.abs(x) >= relative_floor(order))
 
 
-def check_step(step: object, x0: np.ndarray, coords: np.ndarray) -> np.ndarray | None:
+def check_step(step: object, x0: np.ndarray, coords: np.ndarray, *, real: bool = True) -> np.ndarray | None:
     """A user's `step` (scalar or one per coordinate of flat `x0`) as positive floats, or None.
 
-    Each step must move its coordinate: ``x0 + step != x0`` for the coordinates differentiated.
+    A `real` step must move its coordinate: ``x0 + step != x0`` for the coordinates differentiated (the
+    complex step ``x0 + i*step`` moves it whatever its size).
     """
     if step is None:
         return None
@@ -69,6 +70,8 @@ def check_step(step: object, x0: np.ndarray, coords: np.ndarray) -> np.ndarray |
         raise ValueError(f"step must be a positive number or one per coordinate ({size}), got {step!r}") from None
     if not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise ValueError(f"step must be positive and finite, got {step!r}")
+    if not real:
+        return values
     still = coords[x0[coords] + values[coords] == x0[coords]]
     if len(still):
         i = int(still[0])
