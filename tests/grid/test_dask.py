@@ -48,6 +48,16 @@ def test_dask_result_is_lazy_and_equals_the_in_memory_result_exactly(args, kwarg
         np.testing.assert_array_equal(a.compute(scheduler="synchronous"), e)
 
 
+@pytest.mark.parametrize("chunks", [(300, 200), (70, 200), (300, 33)], ids=str)
+def test_single_precision_blocks_round_as_numpy_whichever_kernel_runs_them(chunks):
+    # 60000 samples: the whole array goes to the fused kernel, blocks of fewer than 32768 to the reference one.
+    data = np.random.default_rng(2).standard_normal((300, 200)).astype(np.float32)
+    for args, kwargs in [((0.3,), {}), ((0.3, np.cumsum(np.full(200, 0.7, np.float32))), {"edge_order": 2})]:
+        lazy = gk.gradient(da.from_array(data, chunks=chunks), *args, **kwargs)
+        for a, e in zip(lazy, np.gradient(data, *args, **kwargs)):
+            np.testing.assert_array_equal(a.compute(scheduler="synchronous"), e)
+
+
 @pytest.mark.slow
 def test_dask_on_a_local_cluster_with_two_workers(client):
     assert len(client.scheduler_info()["workers"]) == 2

@@ -9,7 +9,11 @@ Threads split the first axis (`numba.prange`); their number follows numba's
 settings (``NUMBA_NUM_THREADS`` or `numba.set_num_threads`).
 
 Terms are added in the plan's order and divided at the end, in float64 (or
-complex128), so results agree with the reference kernel to a few ulp.
+complex128), so results agree with the reference kernel to a few ulp. NumPy's
+own formulas are rounded as NumPy rounds them, so they agree exactly: complex
+numbers are divided by a real step through its reciprocal, as NumPy does, and
+single-precision data is computed in single precision where NumPy's operations
+are (the rounding modes of `tables.py`).
 Compiled code is cached on disk: a new process loads it instead of compiling.
 """
 
@@ -17,19 +21,72 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import types
+from numba.extending import overload
 
-from gradkit.grid.tables import AxisTables
+from gradkit.grid.tables import DOUBLE, SINGLE, AxisTables
 
 _OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 #: Lines longer than this are split across threads in 1-D.
 _BLOCK = 1 << 16
 
 
+def _quotient(value, divisor):
+    """`value / divisor` for a real divisor, rounded as NumPy rounds it (see the overload)."""
+    return value / divisor
+
+
+@overload(_quotient, inline="always")
+def _quotient_overload(value, divisor):
+    if isinstance(value, types.Complex):
+        # NumPy divides complex numbers with Smith's method, which for a real divisor d multiplies
+        # (re + im * r, im - re * r) by 1 / (d + 0 * r), r = 0 / d; written the same way for equal roundings.
+        def complex_quotient(value, divisor):
+            ratio = 0.0 / divisor
+            scale = 1.0 / (divisor + 0.0 * ratio)
+            return complex((value.real + value.imag * ratio) * scale, (value.imag - value.real * ratio) * scale)
+
+        return complex_quotient
+    return lambda value, divisor: value / divisor
+
+
+# NumPy's rounding in single precision (tables.py): for single-precision data, terms and sums are computed
+# in float32 (complex64) arithmetic on weights converted to float32, and so is the division in mode SINGLE.
+# Any other data never takes these branches.
+
+
+def _single_quotient(value, divisor):
+    """`value / divisor` in single precision, as NumPy rounds it (see the overload)."""
+    return value / divisor
+
+
+@overload(_single_quotient, inline="always")
+def _single_quotient_overload(value, divisor):
+    if isinstance(value, types.Complex):
+
+        def complex_quotient(value, divisor):
+            d = np.float32(divisor)
+            ratio = np.float32(0.0) / d
+            scale = np.float32(1.0) / (d + np.float32(0.0) * ratio)
+            return complex((value.real + value.imag * ratio) * scale, (value.imag - value.real * ratio) * scale)
+
+        return complex_quotient
+    return lambda value, divisor: value / np.float32(divisor)
+
+
+@numba.njit(inline="always", **_OPTIONS)
+def _single_finish(total, divisor, mode):
+    """A single-precision sum divided as the rounding mode says."""
+    if mode == SINGLE:
+        return _single_quotient(total, divisor)
+    return _quotient(total, divisor)
+
+
 @numba.njit(**_OPTIONS)
-def _stencil_at(
-    i, lo, hi, offsets, weights, divisor, coords, row_index, row_weight, row_count, row_divisor, index, weight
-):
-    """Fill `index`/`weight` with the stencil of position `i`; return (count, divisor)."""
+def _stencil_at(i, table, index, weight):
+    """Fill `index`/`weight` with the stencil of position `i` of an axis' `table` (an `AxisTables`);
+    return (count, divisor, rounding mode)."""
+    lo, hi, offsets, weights, divisor, coords, row_index, row_weight, row_count, row_divisor, mode, row_mode = table
     if lo <= i < hi:
         if coords.shape[0] > 0:
             dx1 = coords[i] - coords[i - 1]
@@ -40,72 +97,85 @@ def _stencil_at(
             weight[0] = -(dx2) / (dx1 * (dx1 + dx2))
             weight[1] = (dx2 - dx1) / (dx1 * dx2)
             weight[2] = dx1 / (dx2 * (dx1 + dx2))
-            return 3, 1.0
+            return 3, 1.0, DOUBLE
         r = i - lo if weights.shape[1] > 1 else 0
         for k in range(offsets.shape[0]):
             index[k] = i + offsets[k]
             weight[k] = weights[k, r]
-        return offsets.shape[0], divisor
+        return offsets.shape[0], divisor, mode
     r = i if i < lo else lo + i - hi
     for k in range(row_count[r]):
         index[k] = row_index[r, k]
         weight[k] = row_weight[r, k]
-    return row_count[r], row_divisor[r]
+    return row_count[r], row_divisor[r], row_mode[r]
 
 
 @numba.njit(**_OPTIONS)
-def _sum2(out, a, b, wa, wb, divisor):
-    if divisor == 1.0:  # x / 1.0 == x exactly, and a division costs more than the rest
+def _sum2(out, a, b, wa, wb, divisor, mode):
+    if mode != DOUBLE:  # NumPy's single-precision rounding (above)
+        sa, sb = np.float32(wa), np.float32(wb)
+        for j in range(out.shape[0]):
+            out[j] = _single_finish(sa * a[j] + sb * b[j], divisor, mode)
+    elif divisor == 1.0:  # x / 1.0 == x exactly, and a division costs more than the rest
         for j in range(out.shape[0]):
             out[j] = wa * a[j] + wb * b[j]
     else:
         for j in range(out.shape[0]):
-            out[j] = (wa * a[j] + wb * b[j]) / divisor
+            out[j] = _quotient(wa * a[j] + wb * b[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
-def _sum3(out, a, b, c, wa, wb, wc, divisor):
-    if divisor == 1.0:
+def _sum3(out, a, b, c, wa, wb, wc, divisor, mode):
+    if mode != DOUBLE:
+        sa, sb, sc = np.float32(wa), np.float32(wb), np.float32(wc)
+        for j in range(out.shape[0]):
+            out[j] = _single_finish(sa * a[j] + sb * b[j] + sc * c[j], divisor, mode)
+    elif divisor == 1.0:
         for j in range(out.shape[0]):
             out[j] = wa * a[j] + wb * b[j] + wc * c[j]
     else:
         for j in range(out.shape[0]):
-            out[j] = (wa * a[j] + wb * b[j] + wc * c[j]) / divisor
+            out[j] = _quotient(wa * a[j] + wb * b[j] + wc * c[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
 def _sum4(out, a, b, c, d, wa, wb, wc, wd, divisor):
     for j in range(out.shape[0]):
-        out[j] = (wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j]) / divisor
+        out[j] = _quotient(wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
 def _sum5(out, a, b, c, d, e, wa, wb, wc, wd, we, divisor):
     for j in range(out.shape[0]):
-        out[j] = (wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j] + we * e[j]) / divisor
+        out[j] = _quotient(wa * a[j] + wb * b[j] + wc * c[j] + wd * d[j] + we * e[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
-def _sum3_varying(out, a, b, c, wa, wb, wc, divisor):
-    if divisor == 1.0:
+def _sum3_varying(out, a, b, c, wa, wb, wc, divisor, mode):
+    if mode != DOUBLE:
+        for j in range(out.shape[0]):
+            single = np.float32(wa[j]) * a[j] + np.float32(wb[j]) * b[j] + np.float32(wc[j]) * c[j]
+            out[j] = _single_finish(single, divisor, mode)
+    elif divisor == 1.0:
         for j in range(out.shape[0]):
             out[j] = wa[j] * a[j] + wb[j] * b[j] + wc[j] * c[j]
     else:
         for j in range(out.shape[0]):
-            out[j] = (wa[j] * a[j] + wb[j] * b[j] + wc[j] * c[j]) / divisor
+            out[j] = _quotient(wa[j] * a[j] + wb[j] * b[j] + wc[j] * c[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
-def _weighted_rows(out, matrix, index, weight, count, divisor, acc):
-    """out = (sum_k weight[k] * matrix[index[k]]) / divisor, row-wise."""
+def _weighted_rows(out, matrix, index, weight, count, divisor, mode, acc):
+    """out = (sum_k weight[k] * matrix[index[k]]) / divisor, row-wise. Rounding modes other than DOUBLE
+    come with NumPy's own formulas only, which have two or three terms."""
     m = out.shape[0]
     # Stencils of up to five terms in one streaming pass; longer ones accumulate.
     w = weight
     if count == 2:
-        _sum2(out, matrix[index[0]], matrix[index[1]], w[0], w[1], divisor)
+        _sum2(out, matrix[index[0]], matrix[index[1]], w[0], w[1], divisor, mode)
         return
     if count == 3:
-        _sum3(out, matrix[index[0]], matrix[index[1]], matrix[index[2]], w[0], w[1], w[2], divisor)
+        _sum3(out, matrix[index[0]], matrix[index[1]], matrix[index[2]], w[0], w[1], w[2], divisor, mode)
         return
     if count == 4:
         a, b, c, d = matrix[index[0]], matrix[index[1]], matrix[index[2]], matrix[index[3]]
@@ -125,11 +195,11 @@ def _weighted_rows(out, matrix, index, weight, count, divisor, acc):
         for j in range(m):
             acc[j] += w * row[j]
     for j in range(m):
-        out[j] = acc[j] / divisor
+        out[j] = _quotient(acc[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
-def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords, acc):
+def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords, mode, acc):
     """Interior positions [start, stop) of a contiguous line."""
     m = stop - start
     if m <= 0:
@@ -159,16 +229,16 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
                 c = line[start + o[2] : stop + o[2]]
                 # Row by row, so each weight column keeps a contiguous layout and the loop vectorizes.
                 wa, wb, wc = weights[0, base : base + m], weights[1, base : base + m], weights[2, base : base + m]
-                _sum3_varying(target, a, b, c, wa, wb, wc, divisor)
+                _sum3_varying(target, a, b, c, wa, wb, wc, divisor, mode)
                 return
         else:
             w = weights[:, 0]
             if width == 2:
-                _sum2(target, a, b, w[0], w[1], divisor)
+                _sum2(target, a, b, w[0], w[1], divisor, mode)
                 return
             c = line[start + o[2] : stop + o[2]]
             if width == 3:
-                _sum3(target, a, b, c, w[0], w[1], w[2], divisor)
+                _sum3(target, a, b, c, w[0], w[1], w[2], divisor, mode)
                 return
             d = line[start + o[3] : stop + o[3]]
             if width == 4:
@@ -196,49 +266,61 @@ def _line_interior(line, out, start, stop, lo, offsets, weights, divisor, coords
                 for j in range(m):
                     acc[j] += column[j] * source[j]
     for j in range(m):
-        target[j] = acc[j] / divisor
+        target[j] = _quotient(acc[j], divisor)
 
 
 @numba.njit(**_OPTIONS)
-def _line_edges(line, out, lo, hi, row_index, row_weight, row_count, row_divisor):
+def _line_edges(line, out, lo, hi, row_index, row_weight, row_count, row_divisor, row_mode):
     """Positions [0, lo) and [hi, n) of a line, from the explicit rows."""
     for r in range(row_count.shape[0]):
         i = r if r < lo else hi + r - lo
-        total = row_weight[r, 0] * line[row_index[r, 0]]
-        for k in range(1, row_count[r]):
-            total += row_weight[r, k] * line[row_index[r, k]]
-        out[i] = total / row_divisor[r]
+        out[i] = _edge_row(line, 0, r, row_index, row_weight, row_count, row_divisor, row_mode)
+
+
+@numba.njit(inline="always", **_OPTIONS)
+def _edge_row(line, base, r, row_index, row_weight, row_count, row_divisor, row_mode):
+    """Explicit row `r` on the line starting at `base` of `line`, rounded as its mode says."""
+    if row_mode[r] != DOUBLE:
+        return _single_edge_row(line, base, r, row_index, row_weight, row_count, row_divisor, row_mode)
+    total = row_weight[r, 0] * line[base + row_index[r, 0]]
+    for k in range(1, row_count[r]):
+        total += row_weight[r, k] * line[base + row_index[r, k]]
+    return _quotient(total, row_divisor[r])
 
 
 @numba.njit(**_OPTIONS)
-def _rows_edges(flat, out, rows, n, lo, hi, row_index, row_weight, row_count, row_divisor):
+def _single_edge_row(line, base, r, row_index, row_weight, row_count, row_divisor, row_mode):
+    single = np.float32(row_weight[r, 0]) * line[base + row_index[r, 0]]
+    for k in range(1, row_count[r]):
+        single += np.float32(row_weight[r, k]) * line[base + row_index[r, k]]
+    return _single_finish(single, row_divisor[r], row_mode[r])
+
+
+@numba.njit(**_OPTIONS)
+def _rows_edges(flat, out, rows, n, lo, hi, row_index, row_weight, row_count, row_divisor, row_mode):
     """`_line_edges` for `rows` consecutive lines of length `n` stored end to end in `flat`."""
     for j in range(rows):
         base = j * n
         for r in range(row_count.shape[0]):
             i = r if r < lo else hi + r - lo
-            total = row_weight[r, 0] * flat[base + row_index[r, 0]]
-            for k in range(1, row_count[r]):
-                total += row_weight[r, k] * flat[base + row_index[r, k]]
-            out[base + i] = total / row_divisor[r]
+            out[base + i] = _edge_row(flat, base, r, row_index, row_weight, row_count, row_divisor, row_mode)
 
 
 @numba.njit(parallel=True, **_OPTIONS)
 def fused_1d(f, out, t, accumulator):
-    lo, hi, offsets, weights, divisor, coords, row_index, row_weight, row_count, row_divisor = t
+    lo, hi, offsets, weights, divisor, coords, row_index, row_weight, row_count, row_divisor, mode, row_mode = t
     blocks = (hi - lo + _BLOCK - 1) // _BLOCK
     for p in numba.prange(blocks):
         start = lo + np.int64(p) * _BLOCK  # prange may type its index as uint64
         stop = min(hi, start + _BLOCK)
         acc = np.empty(stop - start, dtype=accumulator)
-        _line_interior(f, out, start, stop, lo, offsets, weights, divisor, coords, acc)
-    _line_edges(f, out, lo, hi, row_index, row_weight, row_count, row_divisor)
+        _line_interior(f, out, start, stop, lo, offsets, weights, divisor, coords, mode, acc)
+    _line_edges(f, out, lo, hi, row_index, row_weight, row_count, row_divisor, row_mode)
 
 
 @numba.njit(parallel=True, **_OPTIONS)
 def fused_2d(f, out0, out1, t0, t1, do0, do1, width, accumulator):
-    lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0 = t0
-    lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1 = t1
+    lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, m1, rm1 = t1
     n0, n1 = f.shape
     for p in numba.prange(n0):
         i = np.int64(p)  # prange may type its index as uint64; keep index arithmetic integral
@@ -246,18 +328,17 @@ def fused_2d(f, out0, out1, t0, t1, do0, do1, width, accumulator):
         index = np.empty(width, dtype=np.int64)
         weight = np.empty(width)
         if do0:
-            count, divisor = _stencil_at(i, lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0, index, weight)
-            _weighted_rows(out0[i], f, index, weight, count, divisor, acc)
+            count, divisor, mode = _stencil_at(i, t0, index, weight)
+            _weighted_rows(out0[i], f, index, weight, count, divisor, mode, acc)
         if do1:
-            _line_interior(f[i], out1[i], lo1, hi1, lo1, off1, w1, d1, x1, acc)
-            _line_edges(f[i], out1[i], lo1, hi1, ri1, rw1, rc1, rd1)
+            _line_interior(f[i], out1[i], lo1, hi1, lo1, off1, w1, d1, x1, m1, acc)
+            _line_edges(f[i], out1[i], lo1, hi1, ri1, rw1, rc1, rd1, rm1)
 
 
 @numba.njit(parallel=True, **_OPTIONS)
 def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, do0, do1, do2, width, accumulator):
-    lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0 = t0
-    lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1 = t1
-    lo2, hi2, off2, w2, d2, x2, ri2, rw2, rc2, rd2 = t2
+    lo1, hi1, off1, w1, d1, x1, _, _, rc1, _, m1, _ = t1
+    lo2, hi2, off2, w2, d2, x2, ri2, rw2, rc2, rd2, m2, rm2 = t2
     n0, n1, n2 = f.shape
     # Along axis 1 with shared weights, the interior rows of a plane are one long line with offsets in rows.
     plane_offsets = off1 * n2
@@ -268,15 +349,15 @@ def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, 
         index = np.empty(width, dtype=np.int64)
         weight = np.empty(width)
         if do0:
-            count, divisor = _stencil_at(i, lo0, hi0, off0, w0, d0, x0, ri0, rw0, rc0, rd0, index, weight)
-            _weighted_rows(out0[i], planes, index, weight, count, divisor, acc)
+            count, divisor, mode = _stencil_at(i, t0, index, weight)
+            _weighted_rows(out0[i], planes, index, weight, count, divisor, mode, acc)
         if do1 and rows_shared:
-            _line_interior(planes[i], out1_planes[i], lo1 * n2, hi1 * n2, lo1 * n2, plane_offsets, w1, d1, x1, acc)
+            _line_interior(planes[i], out1_planes[i], lo1 * n2, hi1 * n2, lo1 * n2, plane_offsets, w1, d1, x1, m1, acc)
             plane = f[i]
             for r in range(rc1.shape[0]):
                 j = r if r < lo1 else hi1 + r - lo1
-                count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
-                _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
+                count, divisor, mode = _stencil_at(j, t1, index, weight)
+                _weighted_rows(out1[i, j], plane, index, weight, count, divisor, mode, acc)
         elif do1:
             plane = f[i]
             for j in range(n1):
@@ -284,21 +365,21 @@ def fused_3d(f, planes, out0, out1, out2, out1_planes, out2_planes, t0, t1, t2, 
                     # Three rows with this row's weights, without building a stencil per row.
                     r = j - lo1
                     a, b, c = plane[j + off1[0]], plane[j + off1[1]], plane[j + off1[2]]
-                    _sum3(out1[i, j], a, b, c, w1[0, r], w1[1, r], w1[2, r], d1)
+                    _sum3(out1[i, j], a, b, c, w1[0, r], w1[1, r], w1[2, r], d1, m1)
                     continue
-                count, divisor = _stencil_at(j, lo1, hi1, off1, w1, d1, x1, ri1, rw1, rc1, rd1, index, weight)
-                _weighted_rows(out1[i, j], plane, index, weight, count, divisor, acc)
+                count, divisor, mode = _stencil_at(j, t1, index, weight)
+                _weighted_rows(out1[i, j], plane, index, weight, count, divisor, mode, acc)
         if do2 and w2.shape[1] == 1 and x2.shape[0] == 0:
             # Shared weights: the plane's lines, end to end, are one long line. Positions whose stencil
             # straddles two lines are exactly the edge positions, which the edge rows then overwrite.
-            _line_interior(planes[i], out2_planes[i], lo2, n1 * n2 - (n2 - hi2), lo2, off2, w2, d2, x2, acc)
-            _rows_edges(planes[i], out2_planes[i], n1, n2, lo2, hi2, ri2, rw2, rc2, rd2)
+            _line_interior(planes[i], out2_planes[i], lo2, n1 * n2 - (n2 - hi2), lo2, off2, w2, d2, x2, m2, acc)
+            _rows_edges(planes[i], out2_planes[i], n1, n2, lo2, hi2, ri2, rw2, rc2, rd2, rm2)
         elif do2:
             for j in range(n1):
                 line = f[i, j]
                 target = out2[i, j]
-                _line_interior(line, target, lo2, hi2, lo2, off2, w2, d2, x2, acc)
-                _line_edges(line, target, lo2, hi2, ri2, rw2, rc2, rd2)
+                _line_interior(line, target, lo2, hi2, lo2, off2, w2, d2, x2, m2, acc)
+                _line_edges(line, target, lo2, hi2, ri2, rw2, rc2, rd2, rm2)
 
 
 def run_fused(f: np.ndarray, tables: dict[int, AxisTables], outs: dict[int, np.ndarray]) -> None:

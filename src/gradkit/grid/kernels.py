@@ -68,7 +68,7 @@ def run(kernel: str, f: np.ndarray, plans: Sequence[AxisPlan], outs: Sequence[np
         from gradkit.grid.fused import run_fused
         from gradkit.grid.tables import axis_tables
 
-        tables = {plan.axis: axis_tables(plan, f.shape[plan.axis]) for plan in plans}
+        tables = {plan.axis: axis_tables(plan, f.shape[plan.axis], f.dtype) for plan in plans}
         run_fused(f, tables, {plan.axis: o for plan, o in zip(plans, outs)})
         return list(outs)
     return [execute(f, plan, out) for plan, out in zip(plans, outs)]

@@ -32,10 +32,11 @@ def numpy_axis_plan(
 ) -> AxisPlan:
     """The plan of `numpy.gradient` along `axis` (second-order central interior).
 
-    With ``tabulate=False`` and non-uniform coordinates, the interior is left
-    to the kernel, which computes NumPy's three-point weights from
+    With ``tabulate=False`` and non-uniform float64 coordinates, the interior
+    is left to the kernel, which computes NumPy's three-point weights from
     ``plan.central_coords`` as it goes instead of holding three arrays of the
-    axis' length.
+    axis' length. (NumPy computes the weights of other coordinates in their
+    own type, so those are tabulated.)
     """
     if length < edge_order + 1:
         raise ValueError(
@@ -45,9 +46,9 @@ def numpy_axis_plan(
         )
     dx = numpy_steps(spacing)
     edges = _first_order_edges(dx, length) if edge_order == 1 else _second_order_edges(dx, length)
-    if not tabulate and np.ndim(dx) != 0:
-        return AxisPlan(axis=axis, pieces=edges, central_coords=spacing.coords)
-    return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges))
+    if not tabulate and np.ndim(dx) != 0 and dx.dtype == np.float64:
+        return AxisPlan(axis=axis, pieces=edges, central_coords=spacing.coords, numpy_rounding=True)
+    return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges), numpy_rounding=True)
 
 
 def _central_interior(dx: object, n: int) -> Piece:

@@ -49,6 +49,8 @@ class AxisPlan:
     stencils reach (the halo a chunked kernel needs). ``central_coords``, when
     set, means positions ``1..n-2`` use NumPy's three-point formula on these
     coordinates and no piece covers them (only fused kernels take such plans).
+    ``numpy_rounding`` marks NumPy's own formulas, which a kernel computing in
+    a wider type rounds as NumPy's operations do (single precision included).
     """
 
     axis: int
@@ -56,3 +58,4 @@ class AxisPlan:
     halo: int = 0
     radius: int = 1
     central_coords: np.ndarray | None = None
+    numpy_rounding: bool = False

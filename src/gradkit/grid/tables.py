@@ -5,6 +5,14 @@ A plan's pieces become one interior stencil with fixed relative offsets over
 for the positions ``[0, lo)`` and ``[hi, n)`` near the edges. Every weight and
 divisor is the float64 value of the plan's own, so a kernel that adds the
 terms in the same order rounds like the reference kernel.
+
+A kernel computes in double precision. For single-precision data, NumPy's own
+formulas (`AxisPlan.numpy_rounding`) run some operations in single precision
+(a Python-float step stays float32, a float64 one does not); a rounding mode
+per piece says which, so that the kernel rounds its double results to single
+precision where NumPy's operations would. That reproduces them exactly: an
+operation on single-precision operands done in double and rounded to single is
+the single-precision operation, as double has more than twice single's digits.
 """
 
 from __future__ import annotations
@@ -14,6 +22,10 @@ from typing import NamedTuple
 import numpy as np
 
 from gradkit.grid.plan import AxisPlan, Piece, Term
+
+#: Rounding modes: all in double; terms and their sum in single, the division in double; all in single.
+DOUBLE, SINGLE_SUM, SINGLE = 0, 1, 2
+SINGLE_PRECISION = frozenset(np.dtype(t) for t in (np.float32, np.complex64))
 
 
 class AxisTables(NamedTuple):
@@ -29,10 +41,14 @@ class AxisTables(NamedTuple):
     row_weight: np.ndarray  # float64 (lo + n - hi, M)
     row_count: np.ndarray  # int64 (lo + n - hi,): terms used in each row
     row_divisor: np.ndarray  # float64 (lo + n - hi,)
+    mode: int  # rounding mode of the interior
+    row_mode: np.ndarray  # int64 (lo + n - hi,): rounding mode of each edge row
 
 
-def axis_tables(plan: AxisPlan, n: int) -> AxisTables:
-    """Flatten `plan` for an axis of length `n`."""
+def axis_tables(plan: AxisPlan, n: int, dtype: np.dtype | None = None) -> AxisTables:
+    """Flatten `plan` for an axis of length `n` of data of type `dtype` (float64 if None)."""
+    single = plan.numpy_rounding and dtype is not None and np.dtype(dtype) in SINGLE_PRECISION
+    mode = DOUBLE
     if plan.central_coords is not None:
         lo, hi = 1, n - 1
         offsets = np.array([-1, 0, 1], dtype=np.int64)
@@ -41,17 +57,19 @@ def axis_tables(plan: AxisPlan, n: int) -> AxisTables:
         coords = np.ascontiguousarray(plan.central_coords, dtype=np.float64)
     else:
         interior = max((p for p in plan.pieces if _is_relative(p)), key=_length)
+        if single:
+            interior, mode = _rounded(interior, dtype)
         offsets = np.array([t.source.start - interior.target.start - plan.halo for t in interior.terms], dtype=np.int64)
         lo = max(interior.target.start, -int(offsets.min()))
         hi = max(lo, min(interior.target.stop, n - int(offsets.max())))
         weights = _interior_weights(interior, lo, hi)
         divisor = _as_float(interior.divisor)
         coords = np.zeros(0)
-    rows = [_explicit_row(plan, n, i) for i in (*range(lo), *range(hi, n))]
-    width = max((len(index) for index, _, _ in rows), default=1)
+    rows = [_explicit_row(plan, n, i, dtype if single else None) for i in (*range(lo), *range(hi, n))]
+    width = max((len(index) for index, *_ in rows), default=1)
     row_index = np.zeros((len(rows), width), dtype=np.int64)
     row_weight = np.zeros((len(rows), width))
-    for r, (index, weight, _) in enumerate(rows):
+    for r, (index, weight, *_) in enumerate(rows):
         row_index[r, : len(index)] = index
         row_weight[r, : len(weight)] = weight
     return AxisTables(
@@ -63,9 +81,31 @@ def axis_tables(plan: AxisPlan, n: int) -> AxisTables:
         coords=coords,
         row_index=row_index,
         row_weight=row_weight,
-        row_count=np.array([len(index) for index, _, _ in rows], dtype=np.int64),
-        row_divisor=np.array([d for _, _, d in rows], dtype=np.float64),
+        row_count=np.array([len(index) for index, *_ in rows], dtype=np.int64),
+        row_divisor=np.array([d for _, _, d, _ in rows], dtype=np.float64),
+        mode=mode,
+        row_mode=np.array([m for *_, m in rows], dtype=np.int64),
     )
+
+
+def _rounded(piece: Piece, dtype: np.dtype) -> tuple[Piece, int]:
+    """`piece` for single-precision data with NumPy's rounding: its mode, and the weights (and divisor) that
+    NumPy converts to single precision before using them, converted."""
+    # A weight of 1 or -1 is a plain sum or difference of samples, in the samples' type.
+    types = [np.dtype(dtype) if type(t.weight) is int else np.result_type(dtype, t.weight) for t in piece.terms]
+    total = np.result_type(*types)
+    if total not in SINGLE_PRECISION:
+        return piece, DOUBLE
+    real = np.float32
+    terms = tuple(Term(t.source, _converted(t.weight, real)) for t in piece.terms)
+    if piece.divisor is None or np.result_type(total, piece.divisor) in SINGLE_PRECISION:
+        divisor = None if piece.divisor is None else real(piece.divisor)
+        return Piece(piece.target, terms, divisor), SINGLE
+    return Piece(piece.target, terms, piece.divisor), SINGLE_SUM
+
+
+def _converted(weight: object, real: type) -> object:
+    return weight.astype(real) if isinstance(weight, np.ndarray) else real(weight)
 
 
 def _length(piece: Piece) -> int:
@@ -85,8 +125,11 @@ def _interior_weights(piece: Piece, lo: int, hi: int) -> np.ndarray:
     return np.ascontiguousarray(np.stack(columns, axis=0), dtype=np.float64)
 
 
-def _explicit_row(plan: AxisPlan, n: int, i: int) -> tuple[list[int], list[float], float]:
+def _explicit_row(plan: AxisPlan, n: int, i: int, single: np.dtype | None) -> tuple[list[int], list[float], float, int]:
+    """Samples, weights, divisor and rounding mode of output position `i` (single: the data's type, when
+    NumPy would round in single precision)."""
     piece = next(p for p in plan.pieces if p.target.start <= i < p.target.stop)
+    piece, mode = (piece, DOUBLE) if single is None else _rounded(piece, single)
     row = i - piece.target.start
     index, weight = [], []
     for term in piece.terms:
@@ -94,7 +137,7 @@ def _explicit_row(plan: AxisPlan, n: int, i: int) -> tuple[list[int], list[float
         position = term.source.start + (row if relative else 0) - plan.halo
         index.append(position % n)
         weight.append(_as_float(_weight_at(term, row)))
-    return index, weight, _as_float(piece.divisor)
+    return index, weight, _as_float(piece.divisor), mode
 
 
 def _weight_at(term: Term, row: int | slice) -> object:
