@@ -148,6 +148,26 @@ def test_inputs_the_fused_kernel_cannot_take_fall_back_or_say_why(data, reason):
     np.testing.assert_array_equal(gk.gradient(data, axis=0), np.gradient(data, axis=0))
 
 
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+@pytest.mark.parametrize(
+    ("spacing", "reason"),
+    [
+        ((1j,), "real spacing"),
+        ((np.arange(300) * (1 + 1j), 0.5), "real spacing"),
+        ((np.cumsum(np.full(300, 0.5, np.longdouble)), 0.5), "double precision"),
+        ((np.longdouble(0.3),), "double precision"),
+    ],
+)
+def test_spacing_the_fused_kernel_cannot_take_falls_back_or_says_why(spacing, reason):
+    data = np.random.default_rng(6).standard_normal((300, 200))
+    with pytest.raises(ValueError, match=reason):
+        gk.gradient(data, *spacing, kernel="fused")
+    for kind in (np.float64, np.complex128):
+        for a, e in zip(gk.gradient(data.astype(kind), *spacing), np.gradient(data.astype(kind), *spacing)):
+            assert a.dtype == e.dtype
+            np.testing.assert_array_equal(a, e)
+
+
 def test_auto_uses_the_fused_kernel_on_large_arrays_and_matches_numpy():
     data = np.random.default_rng(3).standard_normal((300, 200))
     np.testing.assert_array_equal(gk.gradient(data), np.gradient(data))

@@ -56,7 +56,7 @@ def _axis_derivative(f, request: GradientRequest, k: int, radius: int):
         else:
             plan = numpy_axis_plan(ax, length, spacing, request.edge_order, tabulate=False)
         work, dtype = working_array(block)
-        chosen = kernels.choose_kernel("auto", work, None)
+        chosen = kernels.choose_kernel("auto", work, None, [spacing])
         if chosen == "reference":
             plan = plan if plan.central_coords is None else numpy_axis_plan(ax, length, spacing, request.edge_order)
         (out,) = kernels.run(chosen, work, [plan], [np.empty_like(work, dtype=dtype)])

@@ -127,7 +127,7 @@ def gradient(
     request = GradientRequest(f.shape, varargs, **keywords)
     work, result_dtype = working_array(f)
     outs = kernels.check_out(out, work, result_dtype, len(request.axes))
-    chosen = kernels.choose_kernel(kernel, work, outs)
+    chosen = kernels.choose_kernel(kernel, work, outs, request.spacings)
     # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
     # along the axes of 2-D and 3-D arrays a table of weights is small and read many times.
     plans = request.plans(tabulate=chosen != "fused" or work.ndim > 1)

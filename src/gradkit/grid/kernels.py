@@ -4,9 +4,10 @@
 the array is large enough to repay a call into compiled code, and the
 reference kernel (`reference.py`) otherwise. The fused kernel applies to plain
 C-contiguous NumPy arrays of 1 to 3 dimensions in float32, float64,
-complex64 or complex128, with C-contiguous outputs, when numba is installed.
-Everything else (other dtypes, 4-D and more, strided views, subclasses such
-as masked arrays, other array libraries) runs on the reference kernel.
+complex64 or complex128, with C-contiguous outputs and real spacing of at most
+double precision, when numba is installed. Everything else (other dtypes, 4-D
+and more, strided views, subclasses such as masked arrays, other array
+libraries, complex or long-double spacing) runs on the reference kernel.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None) -> str | None:
-    """Why the fused kernel cannot run on `f` (None when it can)."""
+def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: Sequence = ()) -> str | None:
+    """Why the fused kernel cannot run on `f` with these outputs and `AxisSpacing`s (None when it can)."""
     if not numba_installed():
         return 'numba is not installed (pip install "gradkit[fast]")'
     if type(f) is not np.ndarray:
@@ -45,16 +46,22 @@ def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None) -> str | No
         return "it takes C-contiguous arrays (np.ascontiguousarray makes one)"
     if outs is not None and not all(o.flags.c_contiguous for o in outs):
         return "it writes C-contiguous outputs only"
+    for spacing in spacings:
+        kind = np.asarray(spacing.step if spacing.is_uniform else spacing.coords).dtype
+        if kind.kind == "c":
+            return f"it takes real spacing, not {kind}"
+        if kind.itemsize > 8:
+            return f"it computes in double precision, and NumPy computes with {kind} spacing in {kind}"
     return None
 
 
-def choose_kernel(kernel: str, f: np.ndarray, outs: Sequence[np.ndarray] | None) -> str:
+def choose_kernel(kernel: str, f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: Sequence = ()) -> str:
     """'fused' or 'reference' for the `kernel` option."""
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {', '.join(map(repr, KERNELS))}, got {kernel!r}")
     if kernel == "reference":
         return kernel
-    obstacle = fused_obstacle(f, outs)
+    obstacle = fused_obstacle(f, outs, spacings)
     if kernel == "fused":
         if obstacle:
             raise ValueError(f"kernel='fused' cannot run here: {obstacle}")
