@@ -77,6 +77,14 @@ def test_short_chunks_are_merged_instead_of_failing():
         da.gradient(lazy, edge_order=2).compute()  # what dask.array.gradient does with such chunks
 
 
+def test_unknown_chunk_sizes_are_a_clear_error():
+    lazy = da.from_array(DATA, chunks=(7, 9))
+    masked = lazy[lazy[:, 0] > 0]
+    for call in (lambda: gk.gradient(masked), lambda: gk.laplacian(masked), lambda: gk.differentiate(masked)):
+        with pytest.raises(ValueError, match="unknown chunk sizes"):
+            call()
+
+
 def test_dask_errors_come_before_any_computation():
     with pytest.raises(ValueError, match="accuracy=6 needs at least 7"):
         gk.gradient(da.zeros(5, chunks=2), accuracy=6)

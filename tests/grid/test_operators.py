@@ -87,3 +87,70 @@ def test_mismatched_fields_raise(field, message):
 def test_field_must_be_a_sequence():
     with pytest.raises(TypeError, match="sequence of component arrays"):
         gk.divergence(3.0)
+
+
+def field_2d():
+    x, y = np.mgrid[0:1:31j, 0:2:41j]
+    return x, y, (1 / 30, 2 / 40)
+
+
+def in_numpy(result):
+    if hasattr(result, "compute"):
+        return result.compute(scheduler="synchronous")
+    return np.asarray(result.cpu() if hasattr(result, "cpu") else result)
+
+
+@pytest.mark.parametrize("library", ["array_api_strict", "torch", "dask.array"])
+def test_operators_and_differentiate_keep_the_array_library(library):
+    """Each library's result is of that library (Dask: lazy) and equals the NumPy one."""
+    module = pytest.importorskip(library)
+    x, y, steps = field_2d()
+
+    def convert(a):
+        if library == "dask.array":
+            return module.from_array(a, chunks=(7,) * (a.ndim - 2) + (7, 9))
+        return module.asarray(a) if library == "array_api_strict" else module.tensor(a)
+
+    kind = type(convert(x))
+    cases = [
+        (lambda f: gk.laplacian(f, *steps, accuracy=4), x**3 + 3 * y**2 * x),
+        (lambda f: gk.divergence(f, *steps), np.stack([x * y, y**2])),
+        (lambda f: gk.curl([f[0, ...], f[1, ...]], *steps, accuracy=6), np.stack([-y * x, x**2])),
+        (lambda f: gk.differentiate(f, steps[0], axis=0, order=2, accuracy=4), np.sin(3 * x) * y),
+    ]
+    for operator, data in cases:
+        result = operator(convert(data))
+        assert type(result) is kind
+        expected = operator(data)
+        if library == "dask.array":
+            np.testing.assert_array_equal(in_numpy(result), expected)
+        else:
+            np.testing.assert_allclose(in_numpy(result), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_operators_and_differentiate_use_dataarray_coordinates():
+    xr = pytest.importorskip("xarray")
+    x, y, _ = field_2d()
+    coords = {"x": x[:, 0], "y": y[0]}
+
+    def labelled(values, name=None):
+        return xr.DataArray(values, dims=("x", "y"), coords=coords, name=name, attrs={"units": "m"})
+
+    potential = labelled(x**3 + 3 * y**2 * x, "V")
+    laplacian = gk.laplacian(potential, accuracy=4)
+    assert laplacian.name == "laplacian(V)" and laplacian.dims == ("x", "y") and laplacian.attrs == {"units": "m"}
+    np.testing.assert_allclose(laplacian.values, 12 * x, atol=1e-9)
+    field = [labelled(-y), labelled(x)]
+    np.testing.assert_allclose(gk.curl(field).values, 2.0, atol=1e-12)
+    np.testing.assert_allclose(gk.divergence([labelled(x * y), labelled(y**2)]).values, 3 * y, atol=1e-12)
+    second = gk.differentiate(potential, axis="y", order=2)
+    assert second.name == "d^2(V)/d(y)^2"
+    np.testing.assert_allclose(second.values, 6 * x, atol=1e-9)
+    np.testing.assert_array_equal(
+        gk.differentiate(potential, axis=0).values, gk.differentiate(potential.values, x[:, 0], axis=0)
+    )
+    lazy = gk.laplacian(potential.chunk({"x": 10}), accuracy=4)
+    assert hasattr(lazy.data, "dask")
+    np.testing.assert_array_equal(lazy.values, laplacian.values)
+    with pytest.raises(ValueError, match="share one set of dimensions"):
+        gk.divergence([labelled(x), xr.DataArray(y, dims=("a", "b"))])

@@ -15,6 +15,7 @@ import numpy as np
 from gradkit.grid import kernels
 from gradkit.grid.gradient import GradientRequest, working_array
 from gradkit.grid.numpy_rules import numpy_axis_plan
+from gradkit.grid.plan import AxisPlan
 from gradkit.grid.spacing import AxisSpacing
 from gradkit.grid.stencil_rules import stencil_axis_plan, wrapped_coordinates
 from gradkit.stencils import one_sided_size
@@ -26,21 +27,42 @@ def chunked_gradient(f, *varargs, axis, edge_order, accuracy, periodic, period):
         f.shape, varargs, axis=axis, edge_order=edge_order, accuracy=accuracy, periodic=periodic, period=period
     )
     plans = request.plans(tabulate=False)  # every length and period check before building the graph
-    results = [_axis_derivative(f, request, k, plan.radius) for k, plan in enumerate(plans)]
+    results = [
+        _axis_derivative(
+            f,
+            request.axes[k],
+            request.spacings[k],
+            order=1,
+            accuracy=request.accuracy,
+            edge_order=request.edge_order,
+            periodic=request.periodic[k],
+            period=request.periods[k],
+            radius=plan.radius,
+        )
+        for k, plan in enumerate(plans)
+    ]
     return results[0] if len(results) == 1 else tuple(results)
 
 
-def _axis_derivative(f, request: GradientRequest, k: int, radius: int):
+def chunked_derivative(f, plan: AxisPlan, spacing: AxisSpacing, *, order, accuracy, periodic, period):
+    """The derivative that `plan` (a validated `derivative_plan`) describes, of Dask array `f`: lazy."""
+    return _axis_derivative(
+        f, plan.axis, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period, radius=plan.radius
+    )
+
+
+def _axis_derivative(f, ax: int, spacing: AxisSpacing, *, order, accuracy, periodic, period, radius, edge_order=1):
+    """Lazy derivative along `ax`: NumPy's formulas when `accuracy` is None and the axis is not periodic,
+    stencils of that order and accuracy otherwise."""
     import dask.array as da
 
-    ax = request.axes[k]
-    wraps = request.periodic[k]
-    stencil_mode = request.accuracy is not None or wraps
-    needed = one_sided_size(1, request.accuracy or 2) if stencil_mode else request.edge_order + 1
+    wraps = periodic
+    stencil_mode = accuracy is not None or wraps
+    needed = one_sided_size(order, accuracy or 2) if stencil_mode else edge_order + 1
     f = f.rechunk({ax: _merged_chunks(f.chunks[ax], max(radius, needed - radius, 1))})
     ghosted = da.overlap.overlap(f, depth={ax: radius}, boundary={ax: "periodic" if wraps else "none"})
     starts = np.concatenate([[0], np.cumsum(f.chunks[ax])])
-    coordinates = _block_coordinates_source(request, k, radius)
+    coordinates = _block_coordinates_source(spacing, ax, wraps, period, radius)
     _, result_dtype = working_array(np.empty(0, dtype=f.dtype))
 
     def derivative_of_block(block, block_info=None):
@@ -48,17 +70,17 @@ def _axis_derivative(f, request: GradientRequest, k: int, radius: int):
         start, stop = int(starts[j]), int(starts[j + 1])
         before = radius if (wraps or j > 0) else 0
         length = block.shape[ax]
-        spacing = coordinates(start - before, start - before + length)
+        block_spacing = coordinates(start - before, start - before + length)
         if stencil_mode:
             plan = stencil_axis_plan(
-                ax, length, spacing, order=1, accuracy=request.accuracy or 2, periodic=False, period=None
+                ax, length, block_spacing, order=order, accuracy=accuracy or 2, periodic=False, period=None
             )
         else:
-            plan = numpy_axis_plan(ax, length, spacing, request.edge_order, tabulate=False)
+            plan = numpy_axis_plan(ax, length, block_spacing, edge_order, tabulate=False)
         work, dtype = working_array(block)
-        chosen = kernels.choose_kernel("auto", work, None, [spacing])
-        if chosen == "reference":
-            plan = plan if plan.central_coords is None else numpy_axis_plan(ax, length, spacing, request.edge_order)
+        chosen = kernels.choose_kernel("auto", work, None, [block_spacing])
+        if chosen == "reference" and plan.central_coords is not None:
+            plan = numpy_axis_plan(ax, length, block_spacing, edge_order)
         (out,) = kernels.run(chosen, work, [plan], [np.empty_like(work, dtype=dtype)])
         keep = [slice(None)] * block.ndim
         keep[ax] = slice(before, before + stop - start)
@@ -73,16 +95,15 @@ def _axis_derivative(f, request: GradientRequest, k: int, radius: int):
     )
 
 
-def _block_coordinates_source(request: GradientRequest, k: int, radius: int):
+def _block_coordinates_source(spacing: AxisSpacing, ax: int, wraps: bool, period, radius: int):
     """A function (start, stop) -> AxisSpacing of that range of the (halo-extended) axis."""
-    spacing = request.spacings[k]
     if spacing.is_uniform:
         return lambda start, stop: spacing
     coords = spacing.coords
     steps = np.diff(coords)
     uniform = bool((steps == steps[0]).all())
-    if request.periodic[k]:
-        extended = wrapped_coordinates(request.axes[k], coords, radius, request.periods[k])
+    if wraps:
+        extended = wrapped_coordinates(ax, coords, radius, period)
         return lambda start, stop: AxisSpacing(coords=extended[start + radius : stop + radius], collapse=uniform)
     return lambda start, stop: AxisSpacing(coords=coords[start:stop], collapse=uniform)
 

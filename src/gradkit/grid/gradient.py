@@ -116,7 +116,7 @@ def gradient(
         from gradkit.grid.chunked import chunked_gradient
 
         _refuse_out(out, "Dask arrays")
-        return chunked_gradient(f, *varargs, **keywords)
+        return chunked_gradient(_known_chunks(f), *varargs, **keywords)
     xp = array_namespace_of(f)
     if xp is not None:
         _refuse_out(out, f"{type(f).__module__}.{type(f).__name__} arrays")
@@ -214,12 +214,49 @@ def differentiate(
     >>> bool(np.allclose(gk.differentiate(x**3, x, order=2), 6 * x))
     True
     """
-    xp = array_namespace_of(f)
-    if xp is None:
-        f = np.asanyarray(f)
+    if is_xarray(f):
+        from gradkit.grid.labelled import labelled_derivative
+
+        return labelled_derivative(
+            f, *spacing, axis=axis, order=order, accuracy=accuracy, periodic=periodic, period=period
+        )
+    f = as_grid_array(f)
     (ax,) = _normalize_axes(axis, f.ndim, single=True)
     (axis_spacing,) = normalize_spacing(f.shape, (ax,), spacing, name="differentiate")
-    plan = derivative_plan(f.shape, ax, axis_spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    (wraps,) = options.per_axis_flags(periodic, 1)
+    (length,) = options.per_axis_periods(period, 1)
+    return derivative_of(f, ax, axis_spacing, order=order, accuracy=accuracy, periodic=wraps, period=length)
+
+
+def as_grid_array(f: object) -> object:
+    """`f` itself for Dask and array-API arrays, a NumPy array (or subclass) for anything else."""
+    if is_dask_array(f):
+        return _known_chunks(f)
+    if array_namespace_of(f) is not None:
+        return f
+    return np.asanyarray(f)
+
+
+def _known_chunks(f: object) -> object:
+    """Dask array `f`, after checking that its chunk sizes are known (a boolean mask leaves them unknown)."""
+    if any(np.isnan(size) for size in f.shape):
+        raise ValueError(
+            f"f has unknown chunk sizes (shape {f.shape}); call f.compute_chunk_sizes() first, as Dask says"
+        )
+    return f
+
+
+def derivative_of(
+    f: object, axis: int, spacing: AxisSpacing, *, order: object, accuracy: object, periodic: bool, period: object
+) -> object:
+    """The `order`-th derivative along `axis` of an array from `as_grid_array`, in its own library."""
+    plan = derivative_plan(f.shape, axis, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    if is_dask_array(f):
+        from gradkit.grid.chunked import chunked_derivative
+
+        order, accuracy = options.check_order(order), options.check_accuracy(accuracy)
+        return chunked_derivative(f, plan, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    xp = array_namespace_of(f)
     if xp is not None:
         return _array_api_derivative(f, plan, xp)
     return run_plans(f, [plan])[0]

@@ -1,4 +1,4 @@
-"""Gradients of xarray DataArrays: the DataArray's own coordinates are the spacing."""
+"""Derivatives of xarray DataArrays: the DataArray's own coordinates are the spacing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ def labelled_gradient(da, *varargs, axis, kernel, **options):
     spacing is passed explicitly. The results are DataArrays with the input's
     coordinates and names like ``d(T)/d(lat)``.
     """
-    import xarray as xr
-
     from gradkit.grid.gradient import gradient
 
     dims = _dims(da, axis)
@@ -25,12 +23,37 @@ def labelled_gradient(da, *varargs, axis, kernel, **options):
     spacing = varargs if varargs else tuple(_coordinate(da, dim) for dim in dims)
     results = gradient(da.data, *spacing, axis=axes, kernel=kernel, **options)
     results = results if isinstance(results, tuple) else (results,)
-    name = da.name if da.name is not None else "f"
-    labelled = tuple(
-        xr.DataArray(r, coords=da.coords, dims=da.dims, name=f"d({name})/d({dim})", attrs=dict(da.attrs))
-        for r, dim in zip(results, dims)
-    )
+    labelled = tuple(labelled_like(da, r, f"d({_name(da)})/d({dim})") for r, dim in zip(results, dims))
     return labelled[0] if len(labelled) == 1 else labelled
+
+
+def labelled_derivative(da, *spacing, axis, order, **options):
+    """`differentiate` of a DataArray along one dimension (a name or an integer); see `gradkit.differentiate`."""
+    from gradkit.grid.gradient import differentiate
+
+    if not isinstance(axis, (str, int, np.integer)):
+        raise TypeError(f"axis must be a dimension name or an integer, got {axis!r}")
+    (dim,) = _dims(da, axis)
+    spacing = spacing if spacing else (_coordinate(da, dim),)
+    result = differentiate(da.data, *spacing, axis=da.get_axis_num(dim), order=order, **options)
+    power = "" if order == 1 else f"^{order}"
+    return labelled_like(da, result, f"d{power}({_name(da)})/d({dim}){power}")
+
+
+def coordinate_spacing(da) -> tuple:
+    """The spacing of every dimension of `da`, from its coordinates (unit spacing where it has none)."""
+    return tuple(_coordinate(da, dim) for dim in da.dims)
+
+
+def labelled_like(template, data, name: str):
+    """`data` as a DataArray with the dimensions, coordinates and attributes of `template`."""
+    import xarray as xr
+
+    return xr.DataArray(data, coords=template.coords, dims=template.dims, name=name, attrs=dict(template.attrs))
+
+
+def _name(da) -> str:
+    return da.name if da.name is not None else "f"
 
 
 def _dims(da, axis) -> tuple:

@@ -2,7 +2,10 @@
 
 Component ``i`` of a field goes with axis ``i`` of the arrays (``indexing='ij'``,
 as `numpy.mgrid` lays them out; with ``numpy.meshgrid``'s default ``'xy'`` the
-first two axes are swapped).
+first two axes are swapped). Like `gradient`, they take NumPy arrays, any
+array-API array (the result is of the same library), Dask arrays (a lazy
+result) and xarray DataArrays (their coordinates are the spacing, the result is
+a DataArray).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gradkit.grid.gradient import derivative_plan, run_plans
+from gradkit.grid.gradient import as_grid_array, derivative_of, derivative_plan
+from gradkit.grid.libraries import is_xarray
 from gradkit.grid.options import per_axis_flags, per_axis_periods
 from gradkit.grid.spacing import normalize_spacing
 
@@ -28,7 +32,7 @@ def laplacian(
     Parameters
     ----------
     f : array_like
-        Samples on an N-dimensional grid.
+        Samples on an N-dimensional grid: NumPy, array-API, Dask or xarray.
     *spacing : scalar or 1-D array_like, optional
         As in `gradient`: none, one scalar, or one per axis.
     accuracy : {2, 4, 6, 8, 10}, optional
@@ -38,8 +42,8 @@ def laplacian(
 
     Returns
     -------
-    numpy.ndarray
-        The Laplacian, shaped like `f`.
+    array
+        The Laplacian, shaped like `f`, of `f`'s library.
 
     Examples
     --------
@@ -49,7 +53,9 @@ def laplacian(
     >>> bool(np.allclose(gk.laplacian(x**2 + 3 * y**2, 0.1, 0.1), 8.0))
     True
     """
-    f = np.asanyarray(f)
+    if is_xarray(f):
+        return _labelled(laplacian, [f], spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
+    f = as_grid_array(f)
     axes = tuple(range(f.ndim))
     return _sum(_derivatives(f, axes, spacing, [2] * f.ndim, accuracy, periodic, period, "laplacian"))
 
@@ -73,8 +79,8 @@ def divergence(
 
     Returns
     -------
-    numpy.ndarray
-        The divergence, shaped like one component.
+    array
+        The divergence, shaped like one component, of the components' library.
 
     Examples
     --------
@@ -85,6 +91,8 @@ def divergence(
     True
     """
     components = _components(field, "divergence")
+    if is_xarray(components[0]):
+        return _labelled(divergence, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
     ndim = components[0].ndim
     if len(components) != ndim:
         raise ValueError(f"field must have one component per axis: {len(components)} components of {ndim}-D arrays")
@@ -111,9 +119,9 @@ def curl(
 
     Returns
     -------
-    numpy.ndarray or tuple of three numpy.ndarray
+    array or tuple of three arrays
         The scalar curl ``dFy/dx - dFx/dy`` for a 2-D field; the three
-        components for a 3-D field.
+        components for a 3-D field (of the components' library).
 
     Examples
     --------
@@ -124,6 +132,8 @@ def curl(
     True
     """
     components = _components(field, "curl")
+    if is_xarray(components[0]):
+        return _labelled(curl, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
     ndim = components[0].ndim
     if (len(components), ndim) not in ((2, 2), (3, 3)):
         raise ValueError(
@@ -151,18 +161,41 @@ def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, name):
     spacings = normalize_spacing(f.shape, axes, tuple(spacing), name=name)
     flags = per_axis_flags(periodic, len(axes))
     periods = per_axis_periods(period, len(axes))
-    plans = [
+    every = list(zip(axes, spacings, orders, flags, periods))
+    for ax, sp, k, wrap, length in every:  # every check before any work
         derivative_plan(f.shape, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
-        for ax, sp, k, wrap, length in zip(axes, spacings, orders, flags, periods)
+    return [
+        derivative_of(f, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
+        for ax, sp, k, wrap, length in every
     ]
-    return run_plans(f, plans)
 
 
-def _components(field: object, name: str) -> list[np.ndarray]:
-    if isinstance(field, np.ndarray):
-        components = list(field)
-    elif isinstance(field, Sequence) and not isinstance(field, str):
-        components = [np.asanyarray(c) for c in field]
+def _labelled(operator, components, spacing, keywords):
+    """`operator` on DataArrays: on their data, against the coordinates of the first (unless `spacing` is
+    given), labelled like it and named after the operator."""
+    from gradkit.grid.labelled import coordinate_spacing, labelled_like
+
+    template = components[0]
+    if any(not is_xarray(c) or c.dims != template.dims for c in components):
+        raise ValueError(f"{operator.__name__}: DataArray components must share one set of dimensions")
+    data = [c.data for c in components]
+    result = operator(
+        data[0] if operator is laplacian else data, *(spacing or coordinate_spacing(template)), **keywords
+    )
+    subject = template.name if operator is laplacian and template.name is not None else "f"
+    if isinstance(result, tuple):
+        return tuple(
+            labelled_like(template, r, f"{operator.__name__}({subject})[{dim}]")
+            for r, dim in zip(result, template.dims)
+        )
+    return labelled_like(template, result, f"{operator.__name__}({subject})")
+
+
+def _components(field: object, name: str) -> list:
+    if isinstance(field, Sequence) and not isinstance(field, (str, bytes)):
+        components = [c if is_xarray(c) else as_grid_array(c) for c in field]
+    elif len(getattr(field, "shape", ())) > 0:  # one array with the components along its first axis
+        components = [field[i, ...] for i in range(field.shape[0])]
     else:
         raise TypeError(f"{name}: field must be a sequence of component arrays, got {type(field).__name__}")
     if not components:
