@@ -244,6 +244,23 @@ def test_function_raising_near_x_switches_to_one_sided_differences(method):
         assert "backward difference" in result.message
 
 
+@pytest.mark.parametrize("vectorized", [False, True])
+def test_richardson_redoes_a_coordinate_on_the_side_where_f_was_finite_first(vectorized):
+    """f failing above x costs what its mirror image failing below x costs: no one-sided sequence is
+    spent on the side that already failed."""
+
+    def mirrored(sign):
+        def f(p):
+            return (1 + sign * (p[0] - 1)) ** 3 if sign * (p[0] - 1) <= 0 else np.nan
+
+        return (lambda points: np.array([f(p) for p in points])) if vectorized else f
+
+    above, below = (gk.grad(mirrored(s), [1.0], vectorized=vectorized, full_output=True) for s in (1, -1))
+    np.testing.assert_allclose([above.value[0], below.value[0]], [3.0, -3.0], rtol=1e-9)
+    assert "backward difference" in above.message and "forward difference" in below.message
+    assert above.nfev == below.nfev
+
+
 def test_a_function_failing_on_both_sides_is_no_success():
     f = lambda p: np.log(p[0]) if p[0] == 1.0 else np.nan  # noqa: E731
     for method in FINITE_DIFFERENCES:

@@ -31,6 +31,7 @@ class Columns:
     notes: list[str] = field(default_factory=list)
     nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
     estimated: bool = True  # False: `error` holds no estimate (fixed steps asked for the value only)
+    failed_side: np.ndarray | None = None  # int (m,): +1 (-1) where f failed above (below) x only, else 0
 
 
 def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
@@ -227,7 +228,8 @@ def richardson_columns(
         failed = np.flatnonzero(result.suspect & result.nonfinite & (side == 0))
     for i in failed:
         # f failed somewhere on one side: redo this coordinate on the side where it is finite.
-        for direction in (1, -1):
+        sides = (-1, 1) if result.failed_side is not None and result.failed_side[i] == 1 else (1, -1)
+        for direction in sides:  # the side where f was finite first
             retry = _sequence(ev, x0, f0, coords[[i]], h0[[i]], direction)
             if np.all(np.isfinite(retry.value)):
                 _store(result, np.array([i]), retry)
@@ -242,7 +244,9 @@ def richardson_columns(
 
 def _empty_columns(m: int, f0: np.ndarray) -> Columns:
     shape = (m, *f0.shape)
-    return Columns(np.full(shape, np.nan), np.full(shape, np.inf), np.zeros(m, dtype=bool), [], np.zeros(m, bool))
+    empty = Columns(np.full(shape, np.nan), np.full(shape, np.inf), np.zeros(m, dtype=bool), [], np.zeros(m, bool))
+    empty.failed_side = np.zeros(m, dtype=int)
+    return empty
 
 
 def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
@@ -250,6 +254,8 @@ def _store(target: Columns, rows: np.ndarray, part: Columns) -> None:
     target.error[rows] = part.error
     target.suspect[rows] = part.suspect
     target.nonfinite[rows] = part.nonfinite
+    if target.failed_side is not None:
+        target.failed_side[rows] = 0 if part.failed_side is None else part.failed_side
     target.notes += part.notes
 
 
@@ -264,13 +270,16 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     spreads: list[np.ndarray] = []
     spread_noise: list[np.ndarray] = []
     nonfinite = np.zeros(len(coords), dtype=bool)
+    failed_above, failed_below = np.zeros(len(coords), dtype=bool), np.zeros(len(coords), dtype=bool)
 
     def estimate(k: int):
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
             both = ev.many(_displaced(x0, coords, h, -h))
             plus, minus = both[: len(coords)], both[len(coords) :]
-            nonfinite[:] |= ~np.isfinite(plus + minus).reshape(len(coords), -1).all(axis=1)
+            failed_above[:] |= ~np.isfinite(plus).reshape(len(coords), -1).all(axis=1)
+            failed_below[:] |= ~np.isfinite(minus).reshape(len(coords), -1).all(axis=1)
+            nonfinite[:] = failed_above | failed_below
             hc = _column(h, extra)
             value = (plus - minus) / (2 * hc)
             # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
@@ -301,7 +310,8 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         suspect |= nonfinite  # a central sequence that met a non-finite value is redone one-sided
     else:
         suspect |= ~np.isfinite(value).reshape(len(coords), -1).all(axis=1)
-    return Columns(value, error, suspect, notes, nonfinite)
+    failed_side = failed_above.astype(int) - failed_below.astype(int)
+    return Columns(value, error, suspect, notes, nonfinite, failed_side=failed_side)
 
 
 def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) -> Columns | None:
@@ -338,9 +348,15 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
             except (NotRealError, ZeroDivisionError):
                 return None
             sequences.append(one)
-    values, errors, suspect, nonfinite, notes = zip(*sequences)
+    values, errors, suspect, nonfinite, notes, failed_side = zip(*sequences)
+    every_note = [n for some in notes for n in some]
     return Columns(
-        np.array(values), np.array(errors), np.array(suspect), [n for some in notes for n in some], np.array(nonfinite)
+        np.array(values),
+        np.array(errors),
+        np.array(suspect),
+        every_note,
+        np.array(nonfinite),
+        failed_side=np.array(failed_side),
     )
 
 
@@ -351,18 +367,20 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     x = float(x0[coordinate])
     spreads: list[float] = []
     spread_noise = 0.0  # of the last step
-    nonfinite = False
+    nonfinite = failed_above = failed_below = False
     moved = ev.moved
 
     def estimate(k: int):
-        nonlocal nonfinite, spread_noise
+        nonlocal nonfinite, failed_above, failed_below, spread_noise
         h = (x + h0 / 2.0**k) - x
         if direction == 0:
             if k < MIN_ROWS:
                 plus, minus = evaluated[start + k * stride], evaluated[start + k * stride + 1]
             else:
                 plus, minus = moved(x0, coordinate, (x + h, x - h))
-            nonfinite = nonfinite or not math.isfinite(plus + minus)
+            failed_above = failed_above or not math.isfinite(plus)
+            failed_below = failed_below or not math.isfinite(minus)
+            nonfinite = failed_above or failed_below
             value = (plus - minus) / (2 * h)
             precision = ev.precision
             spreads.append(abs(plus - 2 * f0 + minus) / h)
@@ -383,7 +401,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         error = error if (error >= half_spread or error != error) else half_spread
         suspect = True
     suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
-    return value, error, suspect, nonfinite, notes
+    return value, error, suspect, nonfinite, notes, int(failed_above) - int(failed_below)
 
 
 def kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
