@@ -32,7 +32,8 @@ _BLOCK = 1 << 16
 
 
 def _quotient(value, divisor):
-    """`value / divisor` for a real divisor, rounded as NumPy rounds it (see the overload)."""
+    """`value / divisor` for a real divisor, rounded as NumPy rounds it, in the divisor's precision (see the
+    overload)."""
     return value / divisor
 
 
@@ -41,9 +42,11 @@ def _quotient_overload(value, divisor):
     if isinstance(value, types.Complex):
         # NumPy divides complex numbers with Smith's method, which for a real divisor d multiplies
         # (re + im * r, im - re * r) by 1 / (d + 0 * r), r = 0 / d; written the same way for equal roundings.
+        zero, one = (np.float32(0.0), np.float32(1.0)) if divisor == types.float32 else (0.0, 1.0)
+
         def complex_quotient(value, divisor):
-            ratio = 0.0 / divisor
-            scale = 1.0 / (divisor + 0.0 * ratio)
+            ratio = zero / divisor
+            scale = one / (divisor + zero * ratio)
             return complex((value.real + value.imag * ratio) * scale, (value.imag - value.real * ratio) * scale)
 
         return complex_quotient
@@ -55,30 +58,11 @@ def _quotient_overload(value, divisor):
 # Any other data never takes these branches.
 
 
-def _single_quotient(value, divisor):
-    """`value / divisor` in single precision, as NumPy rounds it (see the overload)."""
-    return value / divisor
-
-
-@overload(_single_quotient, inline="always")
-def _single_quotient_overload(value, divisor):
-    if isinstance(value, types.Complex):
-
-        def complex_quotient(value, divisor):
-            d = np.float32(divisor)
-            ratio = np.float32(0.0) / d
-            scale = np.float32(1.0) / (d + np.float32(0.0) * ratio)
-            return complex((value.real + value.imag * ratio) * scale, (value.imag - value.real * ratio) * scale)
-
-        return complex_quotient
-    return lambda value, divisor: value / np.float32(divisor)
-
-
 @numba.njit(inline="always", **_OPTIONS)
 def _single_finish(total, divisor, mode):
     """A single-precision sum divided as the rounding mode says."""
     if mode == SINGLE:
-        return _single_quotient(total, divisor)
+        return _quotient(total, np.float32(divisor))
     return _quotient(total, divisor)
 
 
