@@ -9,10 +9,9 @@ terms in the same order rounds like the reference kernel.
 A kernel computes in double precision. For single-precision data, NumPy's own
 formulas (`AxisPlan.numpy_rounding`) run some operations in single precision
 (a Python-float step stays float32, a float64 one does not); a rounding mode
-per piece says which, so that the kernel rounds its double results to single
-precision where NumPy's operations would. That reproduces them exactly: an
-operation on single-precision operands done in double and rounded to single is
-the single-precision operation, as double has more than twice single's digits.
+per piece says which, and the kernel does those operations in single
+precision, on the weights and divisors NumPy would convert, so that its
+results are NumPy's bit for bit.
 """
 
 from __future__ import annotations
