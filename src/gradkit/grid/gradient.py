@@ -251,6 +251,13 @@ def derivative_of(
 ) -> object:
     """The `order`-th derivative along `axis` of an array from `as_grid_array`, in its own library."""
     plan = derivative_plan(f.shape, axis, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    return run_derivative(f, plan, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+
+
+def run_derivative(
+    f: object, plan: AxisPlan, spacing: AxisSpacing, *, order: object, accuracy: object, periodic: bool, period: object
+) -> object:
+    """`derivative_of` with its `derivative_plan` already made (Dask builds its blocks' plans from the rest)."""
     if is_dask_array(f):
         from gradkit.grid.chunked import chunked_derivative
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gradkit.grid.gradient import as_grid_array, derivative_of, derivative_plan
+from gradkit.grid.gradient import as_grid_array, derivative_plan, run_derivative
 from gradkit.grid.libraries import is_xarray
 from gradkit.grid.options import per_axis_flags, per_axis_periods
 from gradkit.grid.spacing import normalize_spacing
@@ -162,11 +162,13 @@ def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, name):
     flags = per_axis_flags(periodic, len(axes))
     periods = per_axis_periods(period, len(axes))
     every = list(zip(axes, spacings, orders, flags, periods))
-    for ax, sp, k, wrap, length in every:  # every check before any work
+    plans = [  # every check before any work
         derivative_plan(f.shape, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
-    return [
-        derivative_of(f, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
         for ax, sp, k, wrap, length in every
+    ]
+    return [
+        run_derivative(f, plan, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
+        for plan, (_, sp, k, wrap, length) in zip(plans, every)
     ]
 
 
