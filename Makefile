@@ -16,8 +16,9 @@ demo: $(BIN)/python
 	$(BIN)/gradkit demo
 
 # torch is pinned to the CPU build this machine kind keeps on disk; any other version pulls gigabytes.
+# JAX (a CPU build, ~100 MB) is installed for the tests of JAX arrays and functions written with JAX.
 test: $(BIN)/python chromium
-	$(PIP) install "torch==2.13.0"
+	$(PIP) install "torch==2.13.0" "jax==0.10.2"
 	$(PIP) install -e ".[all]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -33,7 +34,7 @@ bench-grid: $(BIN)/python
 	$(BIN)/python benchmarks/grid.py
 
 bench-functions: $(BIN)/python
-	$(PIP) install "torch==2.13.0"
+	$(PIP) install "torch==2.13.0" "jax==0.10.2"
 	$(PIP) install -e ".[all,bench]"
 	$(BIN)/python benchmarks/functions.py
 

@@ -1,4 +1,4 @@
-"""Array-API inputs (array-api-strict, torch) come back in their own library, computed with its operations."""
+"""Array-API inputs (array-api-strict, torch, JAX) come back in their own library, computed with its operations."""
 
 import numpy as np
 import pytest
@@ -68,3 +68,22 @@ def test_torch_differentiate_and_errors():
         gk.gradient(x, out=np.empty(21))
     with pytest.raises(ValueError, match="accuracy=6 needs at least 7"):
         gk.gradient(x[:5], accuracy=6)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), CASES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_jax_arrays_come_back_as_jax_arrays_of_the_same_dtype(args, kwargs, dtype):
+    jax = pytest.importorskip("jax")
+    rng = np.random.default_rng(2)
+    data = rng.standard_normal((7, 8, 10)).astype(dtype)
+    args = with_coords(args, data.shape, rng)
+    with jax.enable_x64(dtype == "float64"):
+        array = jax.numpy.asarray(data)
+        assert array.dtype == data.dtype
+        actual = gk.gradient(array, *args, **kwargs)
+        laplacian = gk.laplacian(array, *args)
+    expected = gk.gradient(data.astype(np.float64), *args, **kwargs)
+    tolerance = 1e-5 if dtype == "float32" else 1e-13
+    for a, e in zip((*actual, laplacian), (*expected, gk.laplacian(data.astype(np.float64), *args))):
+        assert isinstance(a, jax.Array) and a.dtype == array.dtype
+        np.testing.assert_allclose(np.asarray(a), e, rtol=tolerance, atol=tolerance)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradkit.function import autodiff
+from gradkit.function import autodiff, native
 from gradkit.function.complex_step import complex_columns
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
 from gradkit.function.problem import (
@@ -57,7 +57,8 @@ def jacobian(
     f : callable
         ``f(x, *args, **kwargs)`` returning a number or an array of a fixed shape.
     x : array_like
-        The point. A torch tensor or JAX array selects automatic differentiation.
+        The point. A torch tensor or JAX array selects automatic differentiation ("auto"); the other
+        methods then call f with that library's arrays, in double precision, and return NumPy arrays.
     method : {"auto", "richardson", "central", "forward", "backward", "complex", "ad"}
         "richardson" (the default for NumPy input) shrinks the step adaptively and extrapolates, with an
         error estimate; "central", "forward" and "backward" use one step and a stencil of `accuracy`
@@ -86,7 +87,8 @@ def jacobian(
     bounds : (lower, upper), optional
         Never evaluate f outside this box; near its faces one-sided differences are used.
     backend : {"torch", "jax"}, optional
-        The AD library when x is a NumPy array.
+        The library f is written with when x is a NumPy array: "ad" differentiates with it, the other
+        methods call f with its arrays.
     full_output : bool, optional
         Return a `Result` (value, error, nfev, method, success, message) instead of the value.
 
@@ -205,11 +207,11 @@ def _derivative_of(
     check_method(method)
     accuracy = check_accuracy(accuracy)
     rtol, atol = check_tolerances(rtol, atol)
-    array_library = autodiff.backend_of(x)
-    if method == "ad" or (method == "auto" and array_library is not None):
+    if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
+        autodiff.check_no_step(step=step, accuracy=accuracy)
+        f = autodiff.OnePoint(f) if vectorized else f
         return _autodiff(f, x, wrt, args, kwargs, backend, full_output, scalar)
-    if array_library is not None:
-        x = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
+    f, x = native.numerical_call(f, x, backend)
     method = "richardson" if method == "auto" else method
     if method == "central" and accuracy % 2:
         raise ValueError(f"central differences need an even accuracy, got {accuracy}")
@@ -295,16 +297,14 @@ def _autodiff(f, x, wrt, args, kwargs, backend, full_output, scalar):
         indices = wrt_indices(wrt, in_shape)
         flat = value.reshape((*out_shape, -1))
         value = flat[..., list(indices)] if name == "torch" else flat[..., np.asarray(indices)]
-    if not full_output:
-        return value
-    zeros = value * 0
-    return Result(value, zeros, 1, "ad", True, f"exact to rounding: automatic differentiation with {name}")
+    return autodiff.finished(value, name, full_output)
 
 
-def directional(f: Callable, x: object, v: object, *, method: str = "richardson", full_output: bool = False, **options):
+def directional(f: Callable, x: object, v: object, *, method: str = "auto", full_output: bool = False, **options):
     """Derivative of f at x along v: ``d/dt f(x + t v)`` at t = 0 (``grad f . v``, v not normalised).
 
-    Takes the options of `jacobian`; the result has f's output shape.
+    Takes the options of `jacobian`; the result has f's output shape. With a torch tensor or JAX array
+    ("auto" or "ad"), a Jacobian-vector product of that library.
 
     Examples
     --------
@@ -315,23 +315,40 @@ def directional(f: Callable, x: object, v: object, *, method: str = "richardson"
     5.0
     """
     check_callable(f)
+    check_method(method)
+    args = options.pop("args", ())
+    kwargs = options.pop("kwargs", None) or {}
+    backend = options.pop("backend", None)
+    if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
+        return _directional_ad(f, x, v, args, kwargs, backend, full_output, options)
+    f, x = native.numerical_call(f, x, backend)
     point = as_point(x)
-    direction = as_point(v, "v")
+    direction = as_point(native.as_numpy(v), "v")
     if direction.shape != point.shape:
         raise ValueError(f"v must have x's shape {point.shape}, got {direction.shape}")
     length = float(np.abs(direction).max())
     if length == 0:
         raise ValueError("v must not be zero")
-    args = options.pop("args", ())
-    kwargs = options.pop("kwargs", None) or {}
     if "step" not in options:
         options["step"] = 0.125 * float(step_scale(np.abs(point).max())) / length
     line = lambda t: f(point + t[0] * direction, *args, **kwargs)  # noqa: E731
+    method = "richardson" if method == "auto" else method
     return (
         jacobian(line, [0.0], method=method, full_output=full_output, **options)[..., 0]
         if not full_output
         else _squeeze(jacobian(line, [0.0], method=method, full_output=True, **options))
     )
+
+
+def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
+    autodiff.check_no_step(step=options.get("step"), accuracy=options.get("accuracy", 2))
+    name = autodiff.resolve_backend(x, backend)
+    point = autodiff.as_backend_array(x, name)
+    direction = native.as_numpy(v)
+    if tuple(np.shape(direction)) != tuple(point.shape):
+        raise ValueError(f"v must have x's shape {tuple(point.shape)}, got {tuple(np.shape(direction))}")
+    f = autodiff.OnePoint(f) if options.get("vectorized") else f
+    return autodiff.finished(autodiff.ad_directional(f, point, direction, name, args, kwargs), name, full_output)
 
 
 def _squeeze(result: Result) -> Result:
@@ -363,6 +380,9 @@ def check_grad(
 ) -> GradientCheck:
     """Compare a hand-written gradient ``grad_f(x, *args)`` with gradkit's numerical one.
 
+    The reference is `grad` with `options` (automatic differentiation for a torch tensor or JAX array x,
+    Richardson extrapolation otherwise); grad_f gets x as f does.
+
     They match where ``|given - numerical| <= atol + rtol*|numerical| + numerical error estimate``.
 
     Examples
@@ -378,17 +398,20 @@ def check_grad(
     """
     check_callable(grad_f)
     numerical = grad(f, x, args=args, full_output=True, **options)
-    given = np.asarray(grad_f(np.asarray(x, dtype=np.float64), *args), dtype=np.float64)
-    if given.shape != numerical.value.shape:
-        raise ValueError(f"grad_f returned shape {given.shape}, expected {numerical.value.shape}")
-    difference = np.abs(given - numerical.value)
-    allowed = atol + rtol * np.abs(numerical.value) + numerical.error
+    value, error = (np.asarray(native.as_numpy(a), dtype=np.float64) for a in (numerical.value, numerical.error))
+    # grad_f is written like f: with a torch tensor or JAX array x, it gets one of that library's arrays
+    grad_f, point = native.numerical_call(grad_f, x, options.get("backend"))
+    given = np.asarray(grad_f(np.asarray(point, dtype=np.float64), *args), dtype=np.float64)
+    if given.shape != value.shape:
+        raise ValueError(f"grad_f returned shape {given.shape}, expected {value.shape}")
+    difference = np.abs(given - value)
+    allowed = atol + rtol * np.abs(value) + error
     index = np.unravel_index(int(np.argmax(difference - allowed)), difference.shape)
     return GradientCheck(
         bool(np.all(difference <= allowed)),
         float(difference.max()),
         tuple(int(i) for i in index),
         given,
-        numerical.value,
-        numerical.error,
+        value,
+        error,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from gradkit.function.result import Result
+
 BACKENDS = ("torch", "jax")
 
 
@@ -67,6 +69,35 @@ def as_backend_array(x: object, backend: str):
     return jnp.asarray(x, dtype=float)
 
 
+def check_no_step(*, step=None, accuracy: int = 2) -> None:
+    """Automatic differentiation takes no step: a finite-difference option given with it is an error, not
+    silently ignored."""
+    for name, given in (("step", step is not None), ("accuracy", accuracy != 2)):
+        if given:
+            raise ValueError(
+                f"{name} is an option of finite differences; automatic differentiation (method='ad', which "
+                "'auto' picks for torch tensors and JAX arrays) takes none. For finite differences of f, pass "
+                "method='richardson', 'central', 'forward' or 'backward'"
+            )
+
+
+def finished(value, backend: str, full_output: bool):
+    """The value, or with `full_output` a `Result` whose error is zero (exact to rounding) and nfev 1."""
+    if not full_output:
+        return value
+    return Result(value, value * 0, 1, "ad", True, f"exact to rounding: automatic differentiation with {backend}")
+
+
+class OnePoint:
+    """A vectorized f (batches ``(k, *shape) -> (k, ...)``) at one point, as automatic differentiation calls it."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __call__(self, point, *args, **kwargs):
+        return self.func(point[None], *args, **kwargs)[0]
+
+
 def ad_jacobian(f, x, backend: str, args=(), kwargs=None):
     """The Jacobian of f at x (output shape + input shape) in x's library."""
     return _differentiate("jacobian", f, x, backend, args, kwargs)
@@ -75,6 +106,61 @@ def ad_jacobian(f, x, backend: str, args=(), kwargs=None):
 def ad_hessian(f, x, backend: str, args=(), kwargs=None):
     """The Hessian of scalar f at x in x's library."""
     return _differentiate("hessian", f, x, backend, args, kwargs)
+
+
+def ad_directional(f, x, v, backend: str, args=(), kwargs=None):
+    """The derivative of f at x along v (a Jacobian-vector product), in x's library."""
+    kwargs = kwargs or {}
+    library = _import(backend)
+    x = as_backend_array(x, backend)
+
+    def bound(t):
+        return f(t, *args, **kwargs)
+
+    if backend == "torch":
+        import torch.autograd.functional as functional
+
+        direction = library.as_tensor(v, dtype=x.dtype, device=x.device)
+        return functional.jvp(bound, x, direction)[1]
+    import jax.numpy as jnp
+
+    return library.jvp(bound, (x,), (jnp.asarray(v, dtype=x.dtype),))[1]
+
+
+def ad_elementwise(f, x, order: int, backend: str, args=(), kwargs=None):
+    """The `order`-th derivative of an elementwise f at each element of x, in x's library.
+
+    f acts elementwise, so the gradient of ``sum(f(x))`` is f' at every element; differentiating that
+    sum again gives f'', and so on.
+    """
+    kwargs = kwargs or {}
+    library = _import(backend)
+    x = as_backend_array(x, backend)
+    if backend == "torch":
+        point = x.detach().requires_grad_(True)
+        values = f(point, *args, **kwargs)
+        _check_elementwise(values, x)
+        for k in range(order):
+            if not values.requires_grad:  # no longer depends on x: every higher derivative is zero
+                return library.zeros_like(x)
+            (values,) = library.autograd.grad(values.sum(), point, create_graph=k < order - 1, allow_unused=True)
+            if values is None:
+                return library.zeros_like(x)
+        return values.detach()
+
+    def derivative(g):
+        return lambda t: library.grad(lambda s: g(s).sum())(t)
+
+    g = lambda t: f(t, *args, **kwargs)  # noqa: E731
+    _check_elementwise(g(x), x)
+    for _ in range(order):
+        g = derivative(g)
+    return g(x)
+
+
+def _check_elementwise(values, x) -> None:
+    if tuple(values.shape) != tuple(x.shape):
+        raise ValueError(f"f must be elementwise: f(x) has shape {tuple(values.shape)} for x of shape {tuple(x.shape)}")
 
 
 def _differentiate(kind: str, f, x, backend: str, args, kwargs):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from gradkit.function import autodiff, native
 from gradkit.function.evaluate import FLOAT32_EPS, single_precision
 from gradkit.function.finite import kinks
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
@@ -29,13 +30,14 @@ def derivative(
     x: object,
     *,
     order: int = 1,
-    method: str = "richardson",
+    method: str = "auto",
     args: tuple = (),
     kwargs: dict | None = None,
     step=None,
     accuracy: int = 2,
     rtol: float | None = None,
     atol: float | None = None,
+    backend: str | None = None,
     full_output: bool = False,
 ):
     """The `order`-th derivative of an elementwise function at each element of x.
@@ -50,11 +52,16 @@ def derivative(
         Points.
     order : int, optional
         Derivative order, 1 or more.
-    method : {"richardson", "central", "complex"}, optional
-        Adaptive extrapolation (default), one central step, or the complex step (order 1 only).
+    method : {"auto", "richardson", "central", "complex", "ad"}, optional
+        Adaptive extrapolation, one central step, the complex step (order 1 only), or automatic
+        differentiation of ``sum(f(x))`` `order` times with torch or JAX. "auto" (the default) is "ad" for a
+        torch tensor or JAX array and "richardson" otherwise.
     accuracy : int, optional
         Order of the central stencil of method "central" (even, default 2); its error estimate evaluates
         the stencil again at twice the step.
+    backend : {"torch", "jax"}, optional
+        The library f is written with when x is a NumPy array ("ad" differentiates with it; the other
+        methods call f with its arrays).
     step, rtol, atol, full_output
         As in `jacobian`; `nfev` counts scalar evaluations.
 
@@ -69,10 +76,17 @@ def derivative(
     True
     """
     check_callable(f)
-    check_method(method, ("richardson", "central", "complex"))
+    check_method(method, ("auto", "richardson", "central", "complex", "ad"))
     rtol, atol = check_tolerances(rtol, atol)
     order = check_order(order)
     accuracy = check_accuracy(accuracy)
+    if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
+        autodiff.check_no_step(step=step, accuracy=accuracy)
+        name = autodiff.resolve_backend(x, backend)
+        value = autodiff.ad_elementwise(f, x, order, name, args, kwargs)
+        return autodiff.finished(value, name, full_output)
+    f, x = native.numerical_call(f, x, backend)
+    method = "richardson" if method == "auto" else method
     if method == "complex" and order != 1:
         raise ValueError("method='complex' gives first derivatives only")
     if accuracy % 2:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from gradkit.function import autodiff
+from gradkit.function import autodiff, native
 from gradkit.function.finite import Columns
 from gradkit.function.problem import (
     Problem,
@@ -19,7 +19,6 @@ from gradkit.function.problem import (
     prepare,
     wrt_indices,
 )
-from gradkit.function.result import Result
 from gradkit.function.richardson import extrapolate
 from gradkit.function.steps import (
     bounded_first_steps,
@@ -75,7 +74,10 @@ def hessian(
     check_method(method, ("auto", "ad", "central", "richardson"))
     rtol, atol = check_tolerances(rtol, atol)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
+        autodiff.check_no_step(step=step)
+        f = autodiff.OnePoint(f) if vectorized else f
         return _automatic(f, x, wrt, args, kwargs, backend, full_output)
+    f, x = native.numerical_call(f, x, backend)
     method = "richardson" if method == "auto" else method
     problem = prepare(
         f, x, wrt=wrt, args=args, kwargs=kwargs, vectorized=vectorized, workers=workers, step=step, bounds=bounds
@@ -110,9 +112,7 @@ def _automatic(f, x, wrt, args, kwargs, backend, full_output):
         picked = list(indices) if name == "torch" else np.asarray(indices)
         size = math.prod(in_shape)
         value = value.reshape((size, size))[picked][:, picked]
-    if not full_output:
-        return value
-    return Result(value, value * 0, 1, "ad", True, f"exact to rounding: automatic differentiation with {name}")
+    return autodiff.finished(value, name, full_output)
 
 
 def _around_failures(problem: Problem, method: str, estimated: bool, rtol, atol, failed, first_try):
