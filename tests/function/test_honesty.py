@@ -238,3 +238,49 @@ def test_hessian_of_a_single_precision_function_is_flagged_and_bounded(method):
     result = gk.hessian(f, [1.0, 0.5], method=method, full_output=True)
     assert not result.success
     assert np.all(np.abs(result.value - exact) <= result.error)
+
+
+def single_precision_gaussian(p):
+    q = np.asarray(p, dtype=np.float32)
+    return np.exp(-(q[..., 0] ** 2)) * np.cos(q[..., 1]) + np.sin(3 * q[..., 1])
+
+
+def single_precision_gaussian_gradient(p):
+    x, y = p
+    return np.array([-2 * x * np.exp(-x * x) * np.cos(y), -np.exp(-x * x) * np.sin(y) + 3 * np.cos(3 * y)])
+
+
+@pytest.mark.parametrize("method", ["richardson", "central", "forward", "vectorized"])
+def test_single_precision_functions_at_random_points_are_never_confidently_wrong(method):
+    """f in float32 at 60 random points: its values' rounding must be seen whatever they look like (f's terms
+    cancel: short mantissas), and its arguments' rounding counted (f near zero, large |x|)."""
+    rng = np.random.default_rng(11)
+    bounded, confident_and_wrong = 0, []
+    for _ in range(60):
+        p = rng.uniform(-6, 6, 2)
+        if method == "vectorized":
+            f = lambda batch: single_precision_gaussian(batch).astype(np.float32)  # noqa: E731
+            result = gk.grad(f, p, vectorized=True, full_output=True)
+        else:
+            f = lambda q: float(single_precision_gaussian(q))  # noqa: E731
+            result = gk.grad(f, p, method=method, full_output=True)
+        exact = single_precision_gaussian_gradient(p.astype(np.float32).astype(np.float64))
+        error = np.abs(result.value - exact)
+        bounded += bool(np.all(error <= result.error))
+        if result.success and error.max() > 1e-6 * np.abs(exact).max():
+            confident_and_wrong.append(p)
+    assert not confident_and_wrong
+    assert bounded >= 0.95 * 60
+
+
+def test_single_precision_elementwise_derivatives_at_random_points_are_never_confidently_wrong():
+    rng = np.random.default_rng(12)
+    for order in (1, 2):
+        for _ in range(40):  # one element at a time: each call sees only its own few values
+            x = float(rng.uniform(-6, 6))
+            result = gk.derivative(
+                lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order, full_output=True
+            )
+            exact = np.sin(float(np.float32(x)) + order * np.pi / 2)  # at the point f really sees
+            assert not (result.success and abs(result.value - exact) > 1e-6), (order, x)
+            assert abs(result.value - exact) <= result.error, (order, x)

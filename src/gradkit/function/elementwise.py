@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.evaluate import FLOAT32_EPS, single_precision
+from gradkit.function.evaluate import PrecisionWatch
 from gradkit.function.finite import kinks
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate
@@ -98,14 +98,13 @@ def derivative(
     kwargs = kwargs or {}
     calls = [0]
 
-    precision = [FLOAT32_EPS]  # float64's once f returns a value that is not single precision
+    watch = PrecisionWatch()  # float32's rounding while f's values look single precision
 
     def call(points):
         calls[0] += points.size
         with np.errstate(all="ignore"):
             values = np.asarray(f(points, *args, **kwargs))
-        if precision[0] > EPS and values.dtype.kind in "fc" and not single_precision(values):
-            precision[0] = EPS
+        watch.note(values)
         return values
 
     f0 = call(point)
@@ -130,8 +129,8 @@ def derivative(
         )
         if slopes is not None:  # the one-sided slopes' difference and its rounding, to see a kink
             below, above = samples[radius - 1], samples[radius + 1]
-            slopes.append((np.abs(above - 2 * f_at + below) / h, precision[0] * spread / h))
-        return value, precision[0] * spread / h**order
+            slopes.append((np.abs(above - 2 * f_at + below) / h, watch.precision * spread / h))
+        return value, watch.precision * spread / h**order
 
     def extrapolated(h0, at=point, f_at=f0):
         """The sequence at steps h0 / 2**k; for first derivatives, where the one-sided slopes stay apart

@@ -47,6 +47,16 @@ def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
     return values.reshape(values.shape + (1,) * extra_dims)
 
 
+def _argument_noise(ev: Evaluator, value, reach):
+    """The error of a difference quotient `value` from f rounding its arguments.
+
+    A single-precision f rounds each point x + o h to float32, moving it by up to half a unit there and its
+    value by that times f' (about `value`); `reach` is ``sum |w_o| |x + o h| / |h|`` over the stencil. For a
+    double-precision f it is zero: the steps are exact in float64.
+    """
+    return 0.5 * ev.precision * reach * abs(value) if ev.precision > EPS else 0.0
+
+
 def fixed_columns(
     ev: Evaluator,
     x0: np.ndarray,
@@ -133,11 +143,13 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     for k, o in enumerate(moved):
         samples[o] = values[k * len(coords) : (k + 1) * len(coords)]
     hc = _column(h, f0.ndim)
+    xc = _column(x0[coords], f0.ndim)
 
     def combined(offsets, weights):
         value = sum(w * samples[o] for o, w in zip(offsets, weights)) / hc
         noise = ev.precision * sum(abs(w) * np.abs(samples[o]) for o, w in zip(offsets, weights)) / hc
-        return value, noise
+        reach = sum(abs(w) * np.abs(xc + o * hc) for o, w in zip(offsets, weights)) / hc
+        return value, noise + _argument_noise(ev, value, reach)
 
     value, noise = combined(offsets, weights)
     bad = ~np.isfinite(value)
@@ -284,16 +296,21 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             value = (plus - minus) / (2 * hc)
             # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
             # for a differentiable f and stays put at a kink.
+            reach = _column(np.abs(x + h) + np.abs(x - h), extra) / hc
             spreads.append(np.abs(plus - 2 * f0 + minus) / hc)
-            spread_noise.append(ev.precision * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc)
+            spread_noise.append(
+                ev.precision * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc + _argument_noise(ev, value, reach)
+            )
             noise = ev.precision * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
-            return value, noise
+            return value, noise + _argument_noise(ev, value, reach / 2)
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
         nonfinite[:] |= ~np.isfinite(shifted).reshape(len(coords), -1).all(axis=1)
         hc = _column(signed, extra)
         value = (shifted - f0) / hc
-        return value, ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
+        reach = _column(np.abs(x + signed) + np.abs(x), extra) / np.abs(hc)
+        noise = ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
+        return value, noise + _argument_noise(ev, value, reach)
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a step too small for x is no row
         fit = extrapolate(estimate, power=2 if direction == 0 else 1)
@@ -339,7 +356,7 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
     sequences = []
     with np.errstate(all="ignore"):
         try:
-            first = ev.scalars(points, group=per_step)
+            first = ev.scalars(points)
         except NotRealError:
             return None
         for i, (coordinate, first_step) in enumerate(zip(columns, firsts)):
@@ -383,14 +400,18 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             nonfinite = failed_above or failed_below
             value = (plus - minus) / (2 * h)
             precision = ev.precision
+            reach = (abs(x + h) + abs(x - h)) / h
             spreads.append(abs(plus - 2 * f0 + minus) / h)
-            spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h
-            return value, precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
+            spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h + _argument_noise(ev, value, reach)
+            noise = precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
+            return value, noise + _argument_noise(ev, value, reach / 2)
         signed = direction * h
         (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
-        return value, ev.precision * (abs(shifted) + abs(f0)) / abs(signed) + EPS * abs(value)
+        reach = (abs(x + signed) + abs(x)) / h
+        noise = ev.precision * (abs(shifted) + abs(f0)) / h + EPS * abs(value)
+        return value, noise + _argument_noise(ev, value, reach)
 
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
