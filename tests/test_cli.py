@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -85,6 +86,34 @@ def test_computation_errors_exit_1_with_a_message(capsys, tmp_path):
     assert status == 1 and "distances must match" in err
     status, _, err = run(capsys, "grid", str(data), "--accuracy", "4", "-o", str(tmp_path / "o.npz"))
     assert status == 1 and "needs at least 5" in err
+
+
+@pytest.mark.parametrize(
+    ("expr", "at", "message"),
+    [
+        ("log(x)", "-1", "log(x) is nan at x=-1"),
+        ("x^y", "-1,0.5", "x**y is nan at x=-1, y=0.5"),
+        ("1/x", "0", "1/x is inf at x=0"),
+    ],
+)
+def test_grad_of_a_formula_undefined_at_the_point_is_one_line_without_warnings(capsys, expr, at, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's warnings from inside the compiled formula are not shown
+        status, out, err = run(capsys, "grad", expr, "--at", at)
+    assert status == 1 and out == ""
+    assert err.strip() == f"error: {message}: its gradient needs it defined there"
+
+
+def test_grad_json_is_standard_json_where_a_number_is_not_finite(capsys):
+    status, out, _ = run(capsys, "grad", "sqrt(x) + y", "--at", "0,1", "--json")
+    assert status == 0
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    report = json.loads(out, parse_constant=refuse)
+    assert report["gradient"] == [None, 1.0] and report["numerical"]["difference_from_exact"][0] is None
+    assert report["numerical"]["success"] is False
 
 
 def test_grid_writes_npz_and_csv_matching_the_library(capsys, tmp_path):

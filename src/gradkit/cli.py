@@ -7,6 +7,7 @@ Exit status: 0 on success, 2 on usage errors (bad options, a formula that does n
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -82,8 +83,13 @@ def grad(
     import gradkit as gk
 
     partials = expression.gradient()
-    exact = [float(np.real(d.evaluate(*point))) for d in partials]
-    value = float(np.real(expression.evaluate(*point)))
+    with warnings.catch_warnings():  # a formula undefined at the point is reported below, once
+        warnings.simplefilter("ignore", RuntimeWarning)
+        exact = [float(np.real(d.evaluate(*point))) for d in partials]
+        value = float(np.real(expression.evaluate(*point)))
+    if not math.isfinite(value):
+        where = ", ".join(f"{n}={v:g}" for n, v in zip(expression.variables, point))
+        _fail(f"{expression} is {value} at {where}: its gradient needs it defined there")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -107,10 +113,18 @@ def grad(
             "message": numerical.message,
         },
     }
-    if as_json:
-        typer.echo(json.dumps(report))
+    if as_json:  # standard JSON: a number that is not finite (sqrt's slope at 0) is null
+        typer.echo(json.dumps(_finite_or_null(report), allow_nan=False))
         return
     _print_gradient(report)
+
+
+def _finite_or_null(value):
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(item) for item in value]
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def _print_gradient(report: dict) -> None:

@@ -88,7 +88,8 @@ def prepare(
     steps = check_step(step, x0, coords, real=np.dtype(dtype).kind != "c")
     f0 = evaluator.at(x0)
     if not all_finite(f0):
-        raise ValueError(f"f(x) is not finite: {f0!r}; the derivative needs f defined at x")
+        shown = float(np.asarray(f0)) if np.ndim(f0) == 0 else f"{np.asarray(f0).tolist()}"
+        raise ValueError(f"f(x) is not finite: {shown}; the derivative needs f defined at x")
     return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None)
 
 
