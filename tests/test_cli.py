@@ -116,6 +116,35 @@ def test_grad_json_is_standard_json_where_a_number_is_not_finite(capsys):
     assert report["numerical"]["success"] is False
 
 
+def test_grid_refuses_unreadable_files_and_impossible_requests_in_one_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "objects.npy", np.array([1, "a"], dtype=object), allow_pickle=True)
+    (tmp_path / "junk.npy").write_bytes(bytes(range(100)))
+    np.save(tmp_path / "data.npy", np.arange(20.0).reshape(4, 5))
+    (tmp_path / "truncated.npy").write_bytes((tmp_path / "data.npy").read_bytes()[:20])
+    (tmp_path / "folder.npy").mkdir()
+    (tmp_path / "latin1.csv").write_bytes(b"\xff\xfe1,2\n")
+    np.save(tmp_path / "scalar.npy", np.array(3.0))
+    out = "o.npz"
+    cases = [
+        (["objects.npy", "-o", out], "objects.npy holds Python objects, not numbers"),
+        (["junk.npy", "-o", out], "junk.npy is not a NumPy .npy file: it does not start with NumPy's header"),
+        (["truncated.npy", "-o", out], "truncated.npy is not a NumPy .npy file"),
+        (["folder.npy", "-o", out], "folder.npy cannot be read: Is a directory"),
+        (["latin1.csv", "-o", out], "latin1.csv cannot be read: it is not UTF-8 text"),
+        (["scalar.npy", "-o", out], "holds a single number (a 0-d array): there is no axis to differentiate"),
+        (["data.npy", "--axis", "0,-2", "-o", out], "--axis repeats an axis: 0,-2"),
+        (["data.npy", "--axis", "5", "-o", out], "axis 5 is out of bounds for array of dimension 2"),
+        (["data.npy", "-o", "missing/o.npz"], "cannot write missing/o.npz: No such file or directory"),
+        (["data.npy", "--axis", "1", "-o", "missing/o.csv"], "cannot write missing/o.csv: No such file or directory"),
+    ]
+    for argv, message in cases:
+        status, out_text, err = run(capsys, "grid", *argv)
+        assert status == 1 and out_text == "", argv
+        assert err.startswith("error: ") and message in err and "Traceback" not in err, (argv, err)
+        assert len(err.strip().splitlines()) == 1, err
+
+
 def test_grid_writes_npz_and_csv_matching_the_library(capsys, tmp_path):
     data = np.random.default_rng(0).standard_normal((6, 7))
     np.save(tmp_path / "f.npy", data)

@@ -181,6 +181,11 @@ def grid(
         raise typer.BadParameter(str(error)) from None
     except dataio.DataError as error:
         _fail(str(error))
+    if data.ndim == 0:
+        _fail(f"{file} holds a single number (a 0-d array): there is no axis to differentiate along")
+    in_range = [a % data.ndim for a in axes or () if -data.ndim <= a < data.ndim]  # the others: NumPy's error
+    if len(set(in_range)) < len(in_range):
+        _fail(f"--axis repeats an axis: {axis}")
     results = _gradient_with_progress(data, arguments, axes, accuracy, edge_order, periodic)
     try:
         dataio.write_arrays(output, results)

@@ -19,9 +19,13 @@ def read_array(path: Path) -> np.ndarray:
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
-    if suffix == ".npy":
-        return _numeric(np.load(path, allow_pickle=False), path)
-    if suffix == ".npz":
+    if suffix not in (".npy", ".npz", ".csv"):
+        raise DataError(f"{path}: unknown file type {suffix!r}; use .npy, .npz or .csv")
+    try:
+        if suffix == ".csv":
+            return read_csv(path)
+        if suffix == ".npy":
+            return _numeric(np.load(path, allow_pickle=False), path)
         with np.load(path, allow_pickle=False) as archive:
             names = list(archive.keys())
             if len(names) == 1:
@@ -29,9 +33,18 @@ def read_array(path: Path) -> np.ndarray:
             if "f" in names:
                 return _numeric(archive["f"], path)
             raise DataError(f"{path} holds {len(names)} arrays ({', '.join(names)}); name the data 'f'")
-    if suffix == ".csv":
-        return read_csv(path)
-    raise DataError(f"{path}: unknown file type {suffix!r}; use .npy, .npz or .csv")
+    except DataError:
+        raise
+    except UnicodeDecodeError:
+        raise DataError(f"{path} cannot be read: it is not UTF-8 text") from None
+    except ValueError as error:  # NumPy's reader, which never unpickles here
+        if "Object arrays" in str(error):
+            raise DataError(f"{path} holds Python objects, not numbers") from None
+        if "pickled" in str(error):
+            raise DataError(f"{path} is not a NumPy {suffix} file: it does not start with NumPy's header") from None
+        raise DataError(f"{path} is not a NumPy {suffix} file ({error})") from None
+    except (OSError, EOFError) as error:  # a folder, a truncated file
+        raise DataError(f"{path} cannot be read: {getattr(error, 'strerror', None) or error}") from None
 
 
 def read_csv(path: Path) -> np.ndarray:
@@ -74,12 +87,16 @@ def read_coordinates(names: Sequence[str], folder: Path) -> tuple[np.ndarray, ..
 def write_arrays(path: Path, arrays: Sequence[np.ndarray]) -> None:
     """Write one array per axis: to .npz as d0, d1, ..., or a single array to .csv."""
     path = Path(path)
-    if path.suffix == ".npz":
-        np.savez(path, **{f"d{k}": a for k, a in enumerate(arrays)})
-        return
-    if len(arrays) != 1 or arrays[0].ndim > 2:
+    if path.suffix != ".npz" and (len(arrays) != 1 or arrays[0].ndim > 2):
         raise DataError("a CSV file holds one 1-D or 2-D array: write .npz, or choose one axis with --axis")
-    np.savetxt(path, np.atleast_2d(arrays[0]) if arrays[0].ndim == 1 else arrays[0], delimiter=",", fmt="%.17g")
+    try:
+        if path.suffix == ".npz":
+            np.savez(path, **{f"d{k}": a for k, a in enumerate(arrays)})
+        else:
+            table = np.atleast_2d(arrays[0]) if arrays[0].ndim == 1 else arrays[0]
+            np.savetxt(path, table, delimiter=",", fmt="%.17g")
+    except OSError as error:
+        raise DataError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _numeric(array: np.ndarray, path: Path) -> np.ndarray:
