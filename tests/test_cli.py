@@ -199,6 +199,16 @@ def test_plot_writes_a_png(capsys, tmp_path):
     assert status == 0
 
 
+def test_plot_of_a_partly_undefined_formula_shows_no_warnings_and_errors_keep_brackets(capsys, tmp_path):
+    target = tmp_path / "log.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, out, err = run(capsys, "plot", "log(x) + 1/y", "-o", str(target))
+    assert status == 0 and target.exists() and err == ""
+    status, _, err = run(capsys, "plot", "x", "-o", str(target), "--xlim", "nan,1")
+    assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [nan, 1.0]"
+
+
 def test_console_script_runs_in_a_fresh_process():
     result = subprocess.run(
         [sys.executable, "-m", "gradkit.cli", "grad", "x^3", "--at", "2", "--json"],

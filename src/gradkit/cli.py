@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -36,8 +37,10 @@ def _numbers(text: str, name: str, count: int | None = None) -> list[float]:
 
 def _fail(message: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    # escaped: "[nan, 1.0]" in a message would otherwise be read as a style tag and vanish
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -76,7 +79,6 @@ def grad(
         raise typer.BadParameter(f"must be one of {', '.join(METHODS)}", param_hint="--method")
     expression = _expression(expr, variables)
     point = _numbers(at, "--at", len(expression.variables))
-    import warnings
 
     import numpy as np
 
@@ -238,7 +240,9 @@ def plot(
     from gradkit.symbolic import FormulaError
 
     try:
-        drawn = gk.plot.field(expression, *limits, vectors=vectors, contours=contours, streamlines=streamlines)
+        with warnings.catch_warnings():  # where the formula is undefined (log(x), x < 0) the picture is blank
+            warnings.simplefilter("ignore", RuntimeWarning)
+            drawn = gk.plot.field(expression, *limits, vectors=vectors, contours=contours, streamlines=streamlines)
         drawn.ax.set_title(f"f = {expression}", fontsize=10)
         drawn.ax.figure.savefig(output, dpi=120, bbox_inches="tight")
     except FormulaError as error:
