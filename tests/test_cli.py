@@ -204,7 +204,7 @@ def test_plot_of_a_partly_undefined_formula_shows_no_warnings_and_errors_keep_br
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         status, out, err = run(capsys, "plot", "log(x) + 1/y", "-o", str(target))
-    assert status == 0 and target.exists() and err == ""
+    assert status == 0 and target.exists() and err == "" and out.startswith("wrote")
     status, _, err = run(capsys, "plot", "x", "-o", str(target), "--xlim", "nan,1")
     assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [nan, 1.0]"
 

@@ -131,6 +131,11 @@ def test_domain_errors_give_nan_with_a_runtime_warning():
     with pytest.warns(RuntimeWarning):
         values = gk.Expression("log(x)").evaluate(np.array([-1.0, 1.0]))
     assert np.isnan(values[0]) and values[1] == 0.0
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # the caller's errstate holds, as in NumPy
+        warnings.simplefilter("error")
+        assert np.isnan(gk.Expression("log(x) + 1/y").evaluate(-1.0, 0.0))
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        gk.Expression("1/x").evaluate(np.array([0.0]))
 
 
 def test_evaluation_is_compiled_once():

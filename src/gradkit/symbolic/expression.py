@@ -76,7 +76,7 @@ class Expression:
 
         Values are given positionally in `variables` order or by name. A constant formula broadcasts to the
         inputs' shape. Points outside the domain (log of a negative number) give nan with a RuntimeWarning,
-        as NumPy does.
+        as NumPy does, following ``np.errstate`` as NumPy's functions do.
         """
         arrays = self._arguments(values, named)
         if self._compiled is None:
@@ -84,8 +84,7 @@ class Expression:
 
             self._compiled = compile_expression(self.expr, self._symbols)
         shape = np.broadcast_shapes(*(np.shape(a) for a in arrays)) if arrays else ()
-        with np.errstate(invalid="warn", divide="warn", over="warn"):
-            result = np.asarray(self._compiled(*arrays))
+        result = np.asarray(self._compiled(*arrays))
         complex_input = any(a.dtype.kind == "c" for a in arrays)
         if result.dtype.kind == "c" and not complex_input:
             result = np.where(np.abs(result.imag) > 0, np.nan, result.real)
