@@ -110,13 +110,7 @@ def ad_hessian(f, x, backend: str, args=(), kwargs=None):
 
 def ad_directional(f, x, v, backend: str, args=(), kwargs=None):
     """The derivative of f at x along v (a Jacobian-vector product), in x's library."""
-    kwargs = kwargs or {}
-    library = _import(backend)
-    x = as_backend_array(x, backend)
-
-    def bound(t):
-        return f(t, *args, **kwargs)
-
+    library, x, bound = _prepared(f, x, backend, args, kwargs)
     if backend == "torch":
         import torch.autograd.functional as functional
 
@@ -133,12 +127,10 @@ def ad_elementwise(f, x, order: int, backend: str, args=(), kwargs=None):
     f acts elementwise, so the gradient of ``sum(f(x))`` is f' at every element; differentiating that
     sum again gives f'', and so on.
     """
-    kwargs = kwargs or {}
-    library = _import(backend)
-    x = as_backend_array(x, backend)
+    library, x, bound = _prepared(f, x, backend, args, kwargs)
     if backend == "torch":
         point = x.detach().requires_grad_(True)
-        values = f(point, *args, **kwargs)
+        values = bound(point)
         _check_elementwise(values, x)
         for k in range(order):
             if not values.requires_grad:  # no longer depends on x: every higher derivative is zero
@@ -151,7 +143,7 @@ def ad_elementwise(f, x, order: int, backend: str, args=(), kwargs=None):
     def derivative(g):
         return lambda t: library.grad(lambda s: g(s).sum())(t)
 
-    g = lambda t: f(t, *args, **kwargs)  # noqa: E731
+    g = bound
     _check_elementwise(g(x), x)
     for _ in range(order):
         g = derivative(g)
@@ -163,14 +155,18 @@ def _check_elementwise(values, x) -> None:
         raise ValueError(f"f must be elementwise: f(x) has shape {tuple(values.shape)} for x of shape {tuple(x.shape)}")
 
 
-def _differentiate(kind: str, f, x, backend: str, args, kwargs):
+def _prepared(f, x, backend: str, args, kwargs):
+    """The library, x as its array, and f of one argument (its extra arguments bound)."""
     kwargs = kwargs or {}
-    library = _import(backend)
-    x = as_backend_array(x, backend)
 
     def bound(t):
         return f(t, *args, **kwargs)
 
+    return _import(backend), as_backend_array(x, backend), bound
+
+
+def _differentiate(kind: str, f, x, backend: str, args, kwargs):
+    library, x, bound = _prepared(f, x, backend, args, kwargs)
     if backend == "torch":
         import torch.autograd.functional as functional
 
