@@ -284,3 +284,16 @@ def test_single_precision_elementwise_derivatives_at_random_points_are_never_con
             exact = np.sin(float(np.float32(x)) + order * np.pi / 2)  # at the point f really sees
             assert not (result.success and abs(result.value - exact) > 1e-6), (order, x)
             assert abs(result.value - exact) <= result.error, (order, x)
+
+
+def test_exact_arithmetic_at_short_binary_fractions_is_not_taken_for_single_precision():
+    """Rosenbrock at 0.5 and a cubic at 0.5 give float32 numbers at x and at x +- 1/8 (exactly computed short
+    fractions, 7 to 24 bits): one point off float32's grid shows they are double precision, so the answer is
+    trusted to 1e-12 and costs no second pass."""
+    x = np.full(10, 0.5)
+    result = gk.grad(rosen, x, full_output=True)
+    assert result.success and result.error.max() < 1e-10 and result.nfev <= 70
+    np.testing.assert_allclose(result.value, rosen_der(x), rtol=0, atol=1e-12)
+    cubic = gk.derivative(lambda t: t**3 - t, np.array([0.5, 1.0, 2.0]), full_output=True)
+    assert cubic.success and np.all(cubic.error < 1e-10)
+    np.testing.assert_allclose(cubic.value, [-0.25, 2.0, 11.0], rtol=1e-13)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.evaluate import PrecisionWatch
+from gradkit.function.evaluate import PrecisionWatch, off_single_grid
 from gradkit.function.finite import kinks
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate
@@ -108,6 +108,8 @@ def derivative(
         return values
 
     f0 = call(point)
+    if watch.precision > EPS:  # f(x) are float32 numbers: single precision or exact arithmetic? (see prepare)
+        call(off_single_grid(point))
     if f0.shape != point.shape:
         raise ValueError(f"f must be elementwise: f(x) has shape {f0.shape} for x of shape {point.shape}")
     if not np.all(np.isfinite(f0)):

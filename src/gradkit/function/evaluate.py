@@ -114,6 +114,21 @@ class Evaluator:
         value = self._checked(self.func(point.reshape(self.input_shape), *self.args, **self.kwargs))
         return self._noted(value[None])[0]
 
+    def probe_precision(self, point: np.ndarray) -> None:
+        """f at one more point, `point` (off float32's grid: see `off_single_grid`), only to tell exact
+        arithmetic from single precision while f's values are all float32 numbers. Counted; a failure there
+        teaches nothing and is ignored."""
+        if self.precision < 1e-10:
+            return
+        self.nfev += 1
+        shaped = point.reshape(self.input_shape)
+        try:
+            with np.errstate(all="ignore"):
+                value = self.func(shaped[None] if self.vectorized else shaped, *self.args, **self.kwargs)
+        except (ArithmeticError, ValueError, FloatingPointError):
+            return
+        self.watch.note(np.asarray(value))
+
     def many(self, points: np.ndarray, *, raise_errors: bool = False) -> np.ndarray:
         """f at each of `points` (shape ``(k, n)``): an array ``(k, *output_shape)``."""
         points = np.asarray(points)
@@ -174,6 +189,17 @@ class Evaluator:
         return array
 
 
+def off_single_grid(x: np.ndarray, upward=True) -> np.ndarray:
+    """x moved by about 2**-30 of max(|x|, 1) to numbers that are not float32 numbers.
+
+    A function computed in single precision rounds them back to float32 and still returns float32 numbers;
+    exact arithmetic on them (a polynomial at 0.5 + 2**-31) gives numbers with more than 24 bits, which
+    tells it from single precision at once. `upward` (one bool per element) says which way each moves.
+    """
+    nudge = np.maximum(np.abs(x), 1.0) * 2.0**-30 * (1 + 2.0**-26)
+    return np.where(upward, x + nudge, x - nudge)
+
+
 class PrecisionWatch:
     """Whether f computes in single precision, judged from every value it has returned.
 
@@ -182,7 +208,9 @@ class PrecisionWatch:
     mantissas (13 of the 24 bits or fewer in the cases measured), where float32 results use 23 in the median:
     a few use fewer where f's terms cancel, one in 32 has five trailing zero bits by chance. So neither one
     value nor a few decide: the verdict "double" needs `EVIDENCE` float32 values whose median uses fewer
-    than 17 bits, or one value that is not a float32 number, and is final.
+    than 17 bits, or one value that is not a float32 number, and is final. The derivative functions make
+    sure of the latter early: f at one point off float32's grid (`off_single_grid`) is a float32 number
+    only in single precision.
     """
 
     EVIDENCE = 4

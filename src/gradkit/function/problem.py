@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradkit.function.evaluate import Evaluator
+from gradkit.function.evaluate import Evaluator, off_single_grid
 from gradkit.function.steps import check_step
 
 METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
@@ -90,6 +90,14 @@ def prepare(
     if not all_finite(f0):
         shown = float(np.asarray(f0)) if np.ndim(f0) == 0 else f"{np.asarray(f0).tolist()}"
         raise ValueError(f"f(x) is not finite: {shown}; the derivative needs f defined at x")
+    # f(x) is a float32 number: single precision, or exact arithmetic (a polynomial at 0.5)? One point
+    # off float32's grid, inside the bounds and moving only the coordinates differentiated, tells them
+    # apart before any step is judged by it.
+    if len(coords):
+        probe = x0.copy()
+        upward = True if box is None else off_single_grid(x0[coords]) <= box[1][coords]
+        probe[coords] = off_single_grid(x0[coords], upward)
+        evaluator.probe_precision(probe)
     return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None)
 
 
