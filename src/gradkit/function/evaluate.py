@@ -218,12 +218,24 @@ class PrecisionWatch:
     def __init__(self):
         self.precision = FLOAT32_EPS
         self._bits = np.zeros(25, dtype=np.int64)  # how many float32 values used each number of bits
+        self._count = 0
 
     def note(self, values: np.ndarray) -> None:
         if self.precision < 1e-10:
             return
         values = np.asarray(values)
         if values.dtype.kind not in "fc":
+            return
+        if values.size == 1 and values.dtype.kind == "f":  # f(x) of a scalar f, most often: no array work
+            number = float(values.reshape(()))
+            if not math.isfinite(number):
+                return
+            if abs(number) >= 3e38 or float(np.float32(number)) != number:
+                self.precision = FLOAT64_EPS
+            else:
+                self._bits[_mantissa_bits(number)] += 1
+                self._count += 1
+                self._judge()
             return
         finite = values[np.isfinite(values)]
         parts = (finite.real, finite.imag) if finite.dtype.kind == "c" else (finite,)
@@ -234,9 +246,19 @@ class PrecisionWatch:
             return
         for part in parts:
             self._bits += np.bincount(_significant_bits(part).astype(np.int64), minlength=25)
-        count = int(self._bits.sum())
-        if count >= self.EVIDENCE and np.searchsorted(np.cumsum(self._bits), (count + 1) // 2) < 17:
+            self._count += part.size
+        self._judge()
+
+    def _judge(self) -> None:
+        """Double once there is evidence enough and the median value uses fewer than 17 bits."""
+        if self._count >= self.EVIDENCE and int(self._bits[:17].sum()) >= (self._count + 1) // 2:
             self.precision = FLOAT64_EPS
+
+
+def _mantissa_bits(number: float) -> int:
+    """`_significant_bits` of one float32 number, in Python."""
+    integer = int(abs(math.frexp(number)[0]) * 2**24)
+    return 24 - ((integer & -integer).bit_length() - 1) if integer else 0
 
 
 def _significant_bits(values: np.ndarray) -> np.ndarray:

@@ -51,10 +51,10 @@ def _argument_noise(ev: Evaluator, value, reach):
     """The error of a difference quotient `value` from f rounding its arguments.
 
     A single-precision f rounds each point x + o h to float32, moving it by up to half a unit there and its
-    value by that times f' (about `value`); `reach` is ``sum |w_o| |x + o h| / |h|`` over the stencil. For a
-    double-precision f it is zero: the steps are exact in float64.
+    value by that times f' (about `value`); `reach()` gives ``sum |w_o| |x + o h| / |h|`` over the stencil
+    (called only then). For a double-precision f it is zero: the steps are exact in float64.
     """
-    return 0.5 * ev.precision * reach * abs(value) if ev.precision > EPS else 0.0
+    return 0.5 * ev.precision * reach() * abs(value) if ev.precision > EPS else 0.0
 
 
 def fixed_columns(
@@ -148,7 +148,7 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     def combined(offsets, weights):
         value = sum(w * samples[o] for o, w in zip(offsets, weights)) / hc
         noise = ev.precision * sum(abs(w) * np.abs(samples[o]) for o, w in zip(offsets, weights)) / hc
-        reach = sum(abs(w) * np.abs(xc + o * hc) for o, w in zip(offsets, weights)) / hc
+        reach = lambda: sum(abs(w) * np.abs(xc + o * hc) for o, w in zip(offsets, weights)) / hc  # noqa: E731
         return value, noise + _argument_noise(ev, value, reach)
 
     value, noise = combined(offsets, weights)
@@ -296,19 +296,19 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             value = (plus - minus) / (2 * hc)
             # |f(x+h) - 2 f(x) + f(x-h)| / h: the gap between the one-sided slopes, which shrinks like h
             # for a differentiable f and stays put at a kink.
-            reach = _column(np.abs(x + h) + np.abs(x - h), extra) / hc
+            reach = lambda: _column(np.abs(x + h) + np.abs(x - h), extra) / hc  # noqa: E731
             spreads.append(np.abs(plus - 2 * f0 + minus) / hc)
             spread_noise.append(
                 ev.precision * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc + _argument_noise(ev, value, reach)
             )
             noise = ev.precision * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
-            return value, noise + _argument_noise(ev, value, reach / 2)
+            return value, noise + _argument_noise(ev, value, lambda: reach() / 2)
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
         nonfinite[:] |= ~np.isfinite(shifted).reshape(len(coords), -1).all(axis=1)
         hc = _column(signed, extra)
         value = (shifted - f0) / hc
-        reach = _column(np.abs(x + signed) + np.abs(x), extra) / np.abs(hc)
+        reach = lambda: _column(np.abs(x + signed) + np.abs(x), extra) / np.abs(hc)  # noqa: E731
         noise = ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
         return value, noise + _argument_noise(ev, value, reach)
 
@@ -400,18 +400,22 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             nonfinite = failed_above or failed_below
             value = (plus - minus) / (2 * h)
             precision = ev.precision
-            reach = (abs(x + h) + abs(x - h)) / h
             spreads.append(abs(plus - 2 * f0 + minus) / h)
-            spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h + _argument_noise(ev, value, reach)
+            spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h
             noise = precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
-            return value, noise + _argument_noise(ev, value, reach / 2)
+            if precision > EPS:  # as `_argument_noise`, inline on this path of Python floats
+                arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * abs(value)
+                spread_noise += arguments
+                noise += arguments / 2
+            return value, noise
         signed = direction * h
         (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
-        reach = (abs(x + signed) + abs(x)) / h
         noise = ev.precision * (abs(shifted) + abs(f0)) / h + EPS * abs(value)
-        return value, noise + _argument_noise(ev, value, reach)
+        if ev.precision > EPS:
+            noise += 0.5 * ev.precision * (abs(x + signed) + abs(x)) / h * abs(value)
+        return value, noise
 
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error

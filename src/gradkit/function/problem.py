@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradkit.function.evaluate import Evaluator, off_single_grid
+from gradkit.function.evaluate import FLOAT64_EPS, Evaluator, off_single_grid
 from gradkit.function.steps import check_step
 
 METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
@@ -93,7 +93,7 @@ def prepare(
     # f(x) is a float32 number: single precision, or exact arithmetic (a polynomial at 0.5)? One point
     # off float32's grid, inside the bounds and moving only the coordinates differentiated, tells them
     # apart before any step is judged by it.
-    if len(coords):
+    if len(coords) and evaluator.precision > FLOAT64_EPS:
         probe = x0.copy()
         upward = True if box is None else off_single_grid(x0[coords]) <= box[1][coords]
         probe[coords] = off_single_grid(x0[coords], upward)
