@@ -297,3 +297,13 @@ def test_exact_arithmetic_at_short_binary_fractions_is_not_taken_for_single_prec
     cubic = gk.derivative(lambda t: t**3 - t, np.array([0.5, 1.0, 2.0]), full_output=True)
     assert cubic.success and np.all(cubic.error < 1e-10)
     np.testing.assert_allclose(cubic.value, [-0.25, 2.0, 11.0], rtol=1e-13)
+
+
+def test_complex_step_of_a_complex64_function_reports_single_precision():
+    exact = -0.6 * np.exp(-0.09)
+    result = gk.grad(
+        lambda p: np.exp(-(np.asarray(p, dtype=np.complex64)[0] ** 2)), [0.3], method="complex", full_output=True
+    )
+    assert not result.success and abs(result.value[0] - exact) <= result.error[0]
+    double = gk.grad(lambda p: p[0] ** 3, [0.5], method="complex", full_output=True)  # exact short fractions
+    assert double.success and double.error[0] < 1e-15 and double.value[0] == 0.75

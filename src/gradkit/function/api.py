@@ -226,6 +226,7 @@ def _derivative_of(
         step=step,
         bounds=bounds,
         dtype=np.complex128 if method == "complex" else np.float64,
+        estimated=method in ("richardson", "complex") or full_output,
     )
     if scalar and problem.f0.shape != ():
         raise TypeError(

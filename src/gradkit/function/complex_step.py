@@ -31,7 +31,7 @@ def complex_columns(ev: Evaluator, x0: np.ndarray, f0: np.ndarray, coords: np.nd
             "(abs, np.real, float() or comparisons drop the imaginary part); use method='richardson'"
         )
     value = values.imag / _column(h, f0.ndim)
-    error = 2 * EPS * np.abs(value)
+    error = 2 * max(EPS, ev.precision) * np.abs(value)  # f in complex64 rounds its imaginary part so
     bad = ~np.isfinite(value)
     suspect = bad.reshape(len(coords), -1).any(axis=1)
     notes = [f"f is not finite at the complex step of x[{c}]" for c in coords[suspect]]

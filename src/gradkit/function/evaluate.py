@@ -228,7 +228,7 @@ class PrecisionWatch:
             return
         if values.size == 1 and values.dtype.kind == "f":  # f(x) of a scalar f, most often: no array work
             number = float(values.reshape(()))
-            if not math.isfinite(number):
+            if not math.isfinite(number) or number == 0:
                 return
             if abs(number) >= 3e38 or float(np.float32(number)) != number:
                 self.precision = FLOAT64_EPS
@@ -245,8 +245,9 @@ class PrecisionWatch:
             self.precision = FLOAT64_EPS
             return
         for part in parts:
-            self._bits += np.bincount(_significant_bits(part).astype(np.int64), minlength=25)
-            self._count += part.size
+            nonzero = part[part != 0]  # zero is a float32 number in every precision: it tells nothing
+            self._bits += np.bincount(_significant_bits(nonzero).astype(np.int64), minlength=25)
+            self._count += nonzero.size
         self._judge()
 
     def _judge(self) -> None:

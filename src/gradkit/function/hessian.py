@@ -79,13 +79,22 @@ def hessian(
         return _automatic(f, x, wrt, args, kwargs, backend, full_output)
     f, x = native.numerical_call(f, x, backend)
     method = "richardson" if method == "auto" else method
+    # one step's second differences; their error estimate (a second step) only where it is returned
+    estimated = method == "richardson" or full_output
     problem = prepare(
-        f, x, wrt=wrt, args=args, kwargs=kwargs, vectorized=vectorized, workers=workers, step=step, bounds=bounds
+        f,
+        x,
+        wrt=wrt,
+        args=args,
+        kwargs=kwargs,
+        vectorized=vectorized,
+        workers=workers,
+        step=step,
+        bounds=bounds,
+        estimated=estimated,
     )
     if problem.f0.shape != ():
         raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
-    # one step's second differences; their error estimate (a second step) only where it is returned
-    estimated = method == "richardson" or full_output
     failed = np.zeros(len(problem.coords), dtype=bool)
     value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol, failed)
     if np.count_nonzero(failed):

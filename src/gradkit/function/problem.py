@@ -73,8 +73,12 @@ def prepare(
     step=None,
     bounds=None,
     dtype=np.float64,
+    estimated=True,
 ) -> Problem:
-    """Validate everything and evaluate f(x) (which must be finite)."""
+    """Validate everything and evaluate f(x) (which must be finite).
+
+    `estimated`: an error estimate will be made, which needs to know f's precision (see below).
+    """
     check_callable(f)
     point = as_point(x)
     if not isinstance(args, tuple):
@@ -93,7 +97,7 @@ def prepare(
     # f(x) is a float32 number: single precision, or exact arithmetic (a polynomial at 0.5)? One point
     # off float32's grid, inside the bounds and moving only the coordinates differentiated, tells them
     # apart before any step is judged by it.
-    if len(coords) and evaluator.precision > FLOAT64_EPS:
+    if estimated and len(coords) and evaluator.precision > FLOAT64_EPS:
         probe = x0.copy()
         upward = True if box is None else off_single_grid(x0[coords]) <= box[1][coords]
         probe[coords] = off_single_grid(x0[coords], upward)
