@@ -307,3 +307,8 @@ def test_complex_step_of_a_complex64_function_reports_single_precision():
     assert not result.success and abs(result.value[0] - exact) <= result.error[0]
     double = gk.grad(lambda p: p[0] ** 3, [0.5], method="complex", full_output=True)  # exact short fractions
     assert double.success and double.error[0] < 1e-15 and double.value[0] == 0.75
+    x = np.array([0.3, 1.0])
+    single = gk.derivative(lambda t: np.exp(np.asarray(t, dtype=np.complex64)), x, method="complex", full_output=True)
+    assert not single.success and np.all(np.abs(single.value - np.exp(x)) <= single.error)
+    exact = gk.derivative(lambda t: t**3, np.array([0.5, 2.0]), method="complex", full_output=True)
+    assert exact.success and np.array_equal(exact.value, [0.75, 12.0])

@@ -108,12 +108,12 @@ def derivative(
         return values
 
     f0 = call(point)
-    if watch.precision > EPS:  # f(x) are float32 numbers: single precision or exact arithmetic? (see prepare)
-        call(off_single_grid(point))
     if f0.shape != point.shape:
         raise ValueError(f"f must be elementwise: f(x) has shape {f0.shape} for x of shape {point.shape}")
     if not np.all(np.isfinite(f0)):
         raise ValueError("f(x) is not finite at some elements of x")
+    if watch.precision > EPS:  # f(x) are float32 numbers: single precision or exact arithmetic? (see prepare)
+        call(off_single_grid(point))
     scale = step_scale(point)
     notes: list[str] = []
 
@@ -153,11 +153,11 @@ def derivative(
 
     if method == "complex":
         h = 1e-20 * scale if step is None else step
-        values = np.asarray(f(point + 1j * h, *args, **kwargs))
-        calls[0] += point.size
+        values = call(point + 1j * h)
         if not np.iscomplexobj(values):
             raise TypeError("method='complex' needs f to keep complex input complex; use method='richardson'")
-        value, error = values.imag / h, 2 * EPS * np.abs(values.imag / h)
+        value = values.imag / h
+        error = 2 * max(EPS, watch.precision) * np.abs(value)  # as in `complex_columns`
     elif method == "central":
         h = fixed_step(point, order, accuracy) if step is None else step
         value, noise = estimate_at(h, accuracy=accuracy)

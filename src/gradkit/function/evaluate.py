@@ -64,8 +64,7 @@ class Evaluator:
 
         The fast path of serial evaluation for a scalar f: the same counting, failure handling (NaN where
         f fails) and precision detection as `many`, calling f back to back. Call it inside ``np.errstate``.
-        Raises `NotRealError`
-        (having counted the points evaluated) if f returns a complex number.
+        Raises `NotRealError` (having counted the points evaluated) if f returns a complex number.
         """
         func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
         if len(shape) != 1:  # a flat point already has the shape of a 1-D x
