@@ -27,6 +27,13 @@ def test_duplicate_or_non_monotonic_coordinates_are_rejected(coords):
         gk.gradient(np.arange(5.0), np.array(coords))
 
 
+def test_the_monotonic_error_names_the_samples_that_break_it_as_plain_numbers():
+    with pytest.raises(ValueError, match=r"x\[2\] = 2.0 and x\[3\] = 1.5 break it"):
+        gk.gradient(np.arange(5.0), np.array([0.0, 1.0, 2.0, 1.5, 3.0]))
+    with pytest.raises(ValueError, match=r"got 0.0$"):
+        gk.gradient(np.arange(5.0), np.float32(0.0))
+
+
 @pytest.mark.parametrize("step", [0, 0.0, np.inf, np.nan])
 def test_zero_or_non_finite_step_is_rejected(step):
     with pytest.raises(ValueError, match="nonzero finite step"):

@@ -8,6 +8,7 @@ or returns non-finite values gives NaN there instead of stopping the others
 from __future__ import annotations
 
 import math
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -48,6 +49,19 @@ class Evaluator:
         self.nfev = 0
         self.output_shape: tuple[int, ...] | None = None
         self.watch = PrecisionWatch()
+        if isinstance(workers, int) and not isinstance(workers, bool) and workers > 1:
+            self._check_picklable()
+
+    def _check_picklable(self) -> None:
+        """A process pool sends f and its arguments to other processes: say so before any work if it cannot."""
+        try:
+            pickle.dumps((self.func, self.args, self.kwargs))
+        except Exception as error:  # pickle raises PicklingError, AttributeError or TypeError
+            raise TypeError(
+                f"workers={self.workers} evaluates f in other processes, so f, args and kwargs must be picklable "
+                f"(a function defined at module level, not a lambda or a local function): {error}. "
+                "Pass workers=<a map-like>, such as a ThreadPoolExecutor's map, to evaluate in this process."
+            ) from None
 
     @property
     def precision(self) -> float:

@@ -154,10 +154,13 @@ def check_bounds(bounds: object, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray
         raise ValueError("bounds must be (lower, upper), each a number or one per element of x") from None
     if np.isnan(lower).any() or np.isnan(upper).any():
         raise ValueError("bounds must not be NaN (use -inf or inf for a side without a bound)")
-    if np.any(lower > x0) or np.any(upper < x0):
-        raise ValueError("x must lie inside bounds")
     if np.any(lower >= upper):
-        raise ValueError("bounds must have lower < upper")
+        i = int(np.flatnonzero(lower >= upper)[0])
+        raise ValueError(f"bounds must have lower < upper; for x[{i}] they are {lower[i]:g} and {upper[i]:g}")
+    outside = (lower > x0) | (upper < x0)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise ValueError(f"x must lie inside bounds: x[{i}] = {x0[i]:g} is outside [{lower[i]:g}, {upper[i]:g}]")
     return lower, upper
 
 

@@ -71,7 +71,7 @@ def _axis_spacing(value: object, length: int, axis: int) -> AxisSpacing:
 def _check_step(step: object, axis: int) -> object:
     kind = np.asarray(step).dtype.kind
     if kind in "iufc" and (step == 0 or not np.isfinite(step)):
-        raise ValueError(f"spacing for axis {axis} must be a nonzero finite step, got {step!r}")
+        raise ValueError(f"spacing for axis {axis} must be a nonzero finite step, got {step}")
     return step
 
 
@@ -84,5 +84,5 @@ def _check_monotonic(coords: np.ndarray, axis: int) -> None:
     bad = int(np.flatnonzero(~(steps * np.sign(steps[0]) > 0))[0]) if steps[0] != 0 else 0
     raise ValueError(
         f"coordinates for axis {axis} must be finite and strictly monotonic; "
-        f"x[{bad}] = {coords[bad]!r} and x[{bad + 1}] = {coords[bad + 1]!r} break it"
+        f"x[{bad}] = {coords[bad]} and x[{bad + 1}] = {coords[bad + 1]} break it"
     )
