@@ -88,6 +88,10 @@ def test_path_climbs_to_the_maximum(client):
     [
         ("/api/parse", {"formula": "x + eval(y)"}, 400, "unknown function 'eval'"),
         ("/api/parse", {"formula": "x*y*z"}, 400, "two variables"),
+        ("/api/parse", {"formula": "cbrt(-8)^(1/2) + x"}, 400, "not a real number"),
+        ("/api/field", {"formula": "x/0 + y"}, 400, "'x/0' is infinite"),
+        ("/api/path", {"formula": "log(x - x)", "start": [0, 0]}, 400, "is infinite"),
+        ("/api/field", {"formula": "0/0"}, 400, "undefined"),
         ("/api/parse", {}, 422, "formula"),
         ("/api/parse", {"formula": "x" * 3000}, 422, "at most 2000"),
         ("/api/field", {"formula": "x", "n": 513}, 422, "less than or equal to 512"),

@@ -41,6 +41,15 @@ def test_hostile_text_is_rejected_quickly_with_a_formula_error(text):
         ("x +* y", "syntax error", 4),
         ("9**9**9", "exponent too large", 1),
         ("x^2 + \uff58", "plain ASCII only", 7),
+        ("x/0", "'x/0' is infinite", 1),
+        ("y + log(x - x)", "'log\\(x - x\\)' is infinite", 5),
+        ("x * 0/0", "'x \\* 0/0' is undefined", 1),
+        ("x + atan2(0, 0)", "undefined", 5),
+        ("x^2 + sqrt(-1)", "'sqrt\\(-1\\)' is not a real number", 7),
+        ("x*(-8)^(1/3)", "'\\(-8\\)\\^\\(1/3\\)' is not a real number", 3),
+        ("acos(2) + x", "not a real number", 1),
+        ("x*10^400", "too large for double precision", 3),
+        ("exp(1000) - x", "too large for double precision", 1),
     ],
 )
 def test_rejections_name_the_problem_and_its_column(text, message, column):
@@ -78,6 +87,15 @@ def test_allowed_functions_and_constants_parse_and_evaluate_like_numpy():
     from scipy.special import erf
 
     np.testing.assert_allclose(gk.Expression("erf(x)").evaluate(x), erf(x), rtol=1e-14)
+
+
+def test_constant_parts_evaluate_as_numpy_does():
+    """cbrt is the real cube root in constant parts too (sympy's evalf alone gives the complex principal root)."""
+    assert gk.Expression("cbrt(-8) + x").evaluate(1.0) == -1.0
+    assert gk.Expression("x * cbrt(-sqrt(2))").evaluate(1.0) == pytest.approx(np.cbrt(-np.sqrt(2)), rel=1e-15)
+    # exact arithmetic may leave double precision inside a constant as long as what is left is finite
+    assert gk.Expression("x * 10^300 / 10^299").evaluate(2.0) == 20.0
+    assert gk.Expression("exp(-1000) * x").evaluate(2.0) == 0.0
 
 
 def test_caret_is_power_with_power_precedence():

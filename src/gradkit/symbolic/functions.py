@@ -14,6 +14,13 @@ class cbrt(sympy.Function):  # noqa: N801 - the name a formula uses
     def fdiff(self, argindex=1):
         return 1 / (3 * cbrt(self.args[0]) ** 2)
 
+    def _eval_evalf(self, prec):
+        """The real root of a real number (cbrt(-8) is -2), so constant parts evaluate as NumPy does."""
+        value = self.args[0]._eval_evalf(prec)
+        if value is None or not value.is_extended_real:
+            return None
+        return sympy.sign(value) * (sympy.Abs(value) ** sympy.Rational(1, 3))._eval_evalf(prec)
+
     def _latex(self, printer, exp=None):
         root = r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
         return root if exp is None else rf"\left({root}\right)^{{{exp}}}"

@@ -58,7 +58,7 @@ def parse(text: object) -> Parsed:
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise FormulaError(f"formula too large: {nodes} syntax nodes, at most {MAX_NODES}")
-    builder = _Builder(columns, len(source) - len(source.lstrip()))
+    builder = _Builder(text, columns, len(source) - len(source.lstrip()))
     try:
         expr = builder.build(tree.body, depth=0)
     except RecursionError:
@@ -86,7 +86,8 @@ def _original_column(columns: list[int], offset: int) -> int:
 
 
 class _Builder:
-    def __init__(self, columns: list[int], stripped: int):
+    def __init__(self, text: str, columns: list[int], stripped: int):
+        self.text = text
         self.columns = columns
         self.stripped = stripped
         self.names: set[str] = set()
@@ -111,10 +112,43 @@ class _Builder:
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
-            return self.binary(node, depth)
+            return self.defined(self.binary(node, depth), node)
         if isinstance(node, ast.Call):
-            return self.call(node, depth)
+            return self.defined(self.call(node, depth), node)
         raise self.fail(f"{_describe(node)} is not allowed", node)
+
+    def defined(self, expr: sympy.Expr, node: ast.AST) -> sympy.Expr:
+        """`expr` if it is defined, a real number that fits a double where it is constant; its parts are.
+
+        Exact arithmetic meets 1/0, 0/0, log(0), sqrt(-1) or 10^400 only in constant parts (x/0 becomes
+        zoo*x), so checking each operation as it is built names the part of the text at fault.
+        """
+        parts = (expr, *expr.args)
+        if sympy.nan in parts:
+            raise self.fail(f"{self.segment(node)} is undefined", node)
+        if any(part in (sympy.zoo, sympy.oo, -sympy.oo) for part in parts):
+            raise self.fail(f"{self.segment(node)} is infinite (a division by zero or a pole)", node)
+        if expr.is_number:
+            try:
+                value = complex(expr.evalf(17))
+            except (TypeError, ValueError):
+                value = complex(math.nan)
+            if math.isnan(value.real) or math.isnan(value.imag):
+                raise self.fail(f"{self.segment(node)} is undefined", node)
+            if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+                raise self.fail(f"{self.segment(node)} is infinite or too large for double precision", node)
+            if value.imag != 0:
+                raise self.fail(f"{self.segment(node)} is not a real number ({value:.6g})", node)
+        return expr
+
+    def segment(self, node: ast.AST) -> str:
+        """The text the user typed for `node`, quoted."""
+        start = self.column(node)
+        end_offset = getattr(node, "end_col_offset", None)
+        if start is None or end_offset is None:
+            return "this part"
+        end = _original_column(self.columns, end_offset - 1 + self.stripped)
+        return repr(self.text[start - 1 : end])
 
     def number(self, node: ast.Constant) -> sympy.Expr:
         value = node.value
