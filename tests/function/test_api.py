@@ -164,6 +164,25 @@ def test_workers_evaluate_in_parallel_with_the_same_answer():
     assert in_a_map.nfev == len(mapped) + 1 == in_processes.nfev
 
 
+def test_a_process_pool_serves_every_round_of_a_call_and_is_shut_down_after_it(monkeypatch):
+    import multiprocessing
+
+    from gradkit.function import evaluate
+
+    started = []
+
+    class CountedPool(evaluate.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "ProcessPoolExecutor", CountedPool)
+    result = gk.grad(gaussian, X0, workers=2, method="richardson", full_output=True)
+    np.testing.assert_allclose(result.value, gaussian_gradient(X0), rtol=1e-10)
+    assert len(started) == 1  # Richardson's rounds share one pool
+    assert multiprocessing.active_children() == []
+
+
 def test_nfev_counts_the_points_of_the_serial_path():
     f = Counting(gaussian)
     result = gk.grad(f, X0, full_output=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -49,6 +50,7 @@ class Evaluator:
         self.nfev = 0
         self.output_shape: tuple[int, ...] | None = None
         self.watch = PrecisionWatch()
+        self._pool: ProcessPoolExecutor | None = None
         if isinstance(workers, int) and not isinstance(workers, bool) and workers > 1:
             self._check_picklable()
 
@@ -183,9 +185,15 @@ class Evaluator:
             with np.errstate(all="ignore"):
                 return list(self.workers(call, list(shaped)))
         if isinstance(self.workers, int) and self.workers > 1:
-            with ProcessPoolExecutor(self.workers) as pool:
-                return list(pool.map(call, list(shaped)))
+            return list(self._processes().map(call, list(shaped)))
         raise ValueError(f"workers must be None, an int >= 1 or a map-like callable, got {self.workers!r}")
+
+    def _processes(self) -> ProcessPoolExecutor:
+        """One pool for all the rounds of evaluation of this call, shut down when the evaluator is released."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers)
+            weakref.finalize(self, self._pool.shutdown)
+        return self._pool
 
     def _checked(self, value: object) -> np.ndarray:
         array = np.asarray(value)
