@@ -85,6 +85,26 @@ def test_ascent_path_climbs_to_the_maximum_and_descent_runs_away():
     assert np.hypot(*down[-1]) < 1e-3
 
 
+def test_paths_over_callables_and_arrays_climb_their_numerical_gradient():
+    def bowl(x, y):
+        return -(x**2) - 2 * y**2
+
+    xs = np.linspace(-2, 2, 81)
+    on_a_grid = bowl(*np.meshgrid(xs, xs))
+    for field in (bowl, on_a_grid):
+        points = gk.plot.path(field, (1.0, 0.5), step=0.1, steps=300)
+        assert np.hypot(*points[-1]) < 1e-2
+        assert np.all(np.diff(bowl(points[:, 0], points[:, 1])) >= -1e-9)
+
+
+@pytest.mark.parametrize(
+    ("start", "message"), [((np.nan, 0.5), "two finite numbers"), ((1.0,), "two finite numbers"), ("ab", "start")]
+)
+def test_a_path_needs_a_finite_start(start, message):
+    with pytest.raises(ValueError, match=message):
+        gk.plot.path("x*y", start)
+
+
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [
@@ -92,6 +112,8 @@ def test_ascent_path_climbs_to_the_maximum_and_descent_runs_away():
         (("x*y*z",), ValueError, "two variables"),
         ((3.0,), TypeError, "f must be"),
         (("x", (2, 1)), ValueError, "low < high"),
+        ((np.ones((5, 5)) * 1j,), TypeError, "an array field must be real numbers"),
+        ((lambda x, y: x + 1j * y,), TypeError, r"f\(x, y\) must be real numbers"),
     ],
 )
 def test_bad_input_is_named(arguments, error, message):

@@ -41,7 +41,7 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
 
     xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
     if isinstance(f, np.ndarray) or (isinstance(f, (list, tuple)) and np.ndim(f) == 2):
-        values = np.asarray(f, dtype=np.float64)
+        values = _real(f, "an array field")
         if values.ndim != 2 or min(values.shape) < 3:
             raise ValueError(f"an array field must be 2-D with at least 3 points per side, got shape {values.shape}")
         xs = np.linspace(*xlim, values.shape[1])
@@ -61,7 +61,7 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
         raise TypeError(
             f"f must be an Expression, formula text, a callable f(x, y) or a 2-D array, got {type(f).__name__}"
         )
-    values = np.asarray(f(X, Y), dtype=np.float64)
+    values = _real(f(X, Y), "f(x, y)")
     if values.shape != X.shape:
         raise ValueError(f"f(x, y) must return an array of the grid's shape {X.shape}, got {values.shape}")
     gy, gx = grid_gradient(values, ys, xs, accuracy=4)
@@ -198,9 +198,9 @@ def path(
         raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     if step <= 0 or steps < 1:
         raise ValueError("step must be positive and steps at least 1")
+    point = _start(start)
     sampled = sample(f, xlim, ylim, n=64)
     sign = 1.0 if ascent else -1.0
-    point = np.array(start, dtype=np.float64)
     velocity = np.zeros(2)
     points = [point.copy()]
     for _ in range(steps):
@@ -231,6 +231,23 @@ def _expression(f: object):
     raise FormulaError(f"a field needs a formula in two variables (x and y), got {expression.variables}")
 
 
+def _real(values: object, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be real numbers, got dtype {array.dtype}")
+    return array.astype(np.float64)
+
+
+def _start(start: object) -> np.ndarray:
+    try:
+        point = np.array(start, dtype=np.float64)
+    except (TypeError, ValueError):
+        point = None
+    if point is None or point.shape != (2,) or not np.isfinite(point).all():
+        raise ValueError(f"start must be two finite numbers (x, y), got {start!r}")
+    return point
+
+
 def _limits(limits: object, name: str) -> tuple[float, float]:
     try:
         low, high = (float(v) for v in limits)
@@ -248,7 +265,8 @@ def _interpolated(xs, ys, gx, gy):
     fy = RegularGridInterpolator((ys, xs), gy, bounds_error=False, fill_value=None)
 
     def gradient(x, y):
-        points = np.stack(np.broadcast_arrays(y, x), axis=-1)
-        return fx(points), fy(points)
+        y, x = np.broadcast_arrays(y, x)
+        points = np.stack((y, x), axis=-1).reshape(-1, 2)
+        return fx(points).reshape(x.shape), fy(points).reshape(x.shape)
 
     return gradient
