@@ -57,7 +57,11 @@ def test_grad_table_and_variable_order(capsys):
     ("argv", "message"),
     [
         (["grad", "eval(x)", "--at", "1"], "unknown function 'eval'"),
-        (["grad", "x^2", "--at", "1,2"], "--at must have 1 numbers"),
+        (["grad", "x^2", "--at", "1,2"], "--at must have 1 number, got 2"),
+        (["grad", "x*y", "--at", "1"], "--at must have 2 numbers, got 1"),
+        (["grad", "x^2", "--at", "1e400"], "--at must be finite numbers"),
+        (["grad", "x^2", "--at", "nan"], "--at must be finite numbers"),
+        (["plot", "x*y", "--xlim", "0,inf"], "--xlim must be finite numbers"),
         (["grad", "x^2", "--at", "one"], "comma-separated numbers"),
         (["grad", "x^2", "--at", "1", "--method", "magic"], "must be one of"),
         (["grad", "x^2"], "Missing option"),
@@ -145,6 +149,14 @@ def test_grid_refuses_unreadable_files_and_impossible_requests_in_one_line(capsy
         assert len(err.strip().splitlines()) == 1, err
 
 
+def test_grid_axes_must_be_integers(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "data.npy", np.arange(20.0).reshape(4, 5))
+    status, out, err = run(capsys, "grid", "data.npy", "--axis", "1.5", "-o", "o.npz")
+    assert status == 2 and "--axis must be comma-separated integers, got '1.5'" in out + err
+    assert not (tmp_path / "o.npz").exists()
+
+
 def test_grid_writes_npz_and_csv_matching_the_library(capsys, tmp_path):
     data = np.random.default_rng(0).standard_normal((6, 7))
     np.save(tmp_path / "f.npy", data)
@@ -205,8 +217,8 @@ def test_plot_of_a_partly_undefined_formula_shows_no_warnings_and_errors_keep_br
         warnings.simplefilter("error")
         status, out, err = run(capsys, "plot", "log(x) + 1/y", "-o", str(target))
     assert status == 0 and target.exists() and err == "" and out.startswith("wrote")
-    status, _, err = run(capsys, "plot", "x", "-o", str(target), "--xlim", "nan,1")
-    assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [nan, 1.0]"
+    status, _, err = run(capsys, "plot", "x", "-o", str(target), "--xlim", "2,1")
+    assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [2.0, 1.0]"
 
 
 def test_console_script_runs_in_a_fresh_process():

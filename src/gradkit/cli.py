@@ -31,8 +31,17 @@ def _numbers(text: str, name: str, count: int | None = None) -> list[float]:
     except ValueError:
         raise typer.BadParameter(f"{name} must be comma-separated numbers, got {text!r}") from None
     if count is not None and len(values) != count:
-        raise typer.BadParameter(f"{name} must have {count} numbers, got {len(values)}")
+        raise typer.BadParameter(f"{name} must have {count} number{'s' if count != 1 else ''}, got {len(values)}")
+    if not all(math.isfinite(value) for value in values):
+        raise typer.BadParameter(f"{name} must be finite numbers, got {text!r}")
     return values
+
+
+def _integers(text: str, name: str) -> tuple[int, ...]:
+    values = _numbers(text, name)
+    if not all(value.is_integer() for value in values):
+        raise typer.BadParameter(f"{name} must be comma-separated integers, got {text!r}")
+    return tuple(int(value) for value in values)
 
 
 def _fail(message: str) -> None:
@@ -173,7 +182,7 @@ def grid(
         raise typer.BadParameter(f"output must end in .npz or .csv, got {output.name!r}", param_hint="--output")
     try:
         data = dataio.read_array(file)
-        axes = tuple(int(a) for a in _numbers(axis, "--axis")) if axis else None
+        axes = _integers(axis, "--axis") if axis else None
         arguments = (
             dataio.read_coordinates(coords.split(","), file.parent)
             if coords
