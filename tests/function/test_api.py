@@ -177,10 +177,11 @@ def test_a_process_pool_serves_every_round_of_a_call_and_is_shut_down_after_it(m
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(evaluate, "ProcessPoolExecutor", CountedPool)
+    before = set(multiprocessing.active_children())  # other tests' servers may be running
     result = gk.grad(gaussian, X0, workers=2, method="richardson", full_output=True)
     np.testing.assert_allclose(result.value, gaussian_gradient(X0), rtol=1e-10)
     assert len(started) == 1  # Richardson's rounds share one pool
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before
 
 
 def test_nfev_counts_the_points_of_the_serial_path():
