@@ -98,6 +98,15 @@ def test_constant_parts_evaluate_as_numpy_does():
     assert gk.Expression("exp(-1000) * x").evaluate(2.0) == 0.0
 
 
+def test_powers_of_long_fractions_finish_at_once_in_30_digits():
+    # exactly, ((1 + 10^-30)^1000)^1000 has 30 million digits: building it never finished
+    started = time.perf_counter()
+    e = gk.Expression("(((1 + 10^-30)^1000)^1000)^1000 * x")
+    assert time.perf_counter() - started < 1.0
+    assert e.evaluate(2.0) == 2.0
+    assert gk.Expression("(1/3)^1000 + x").evaluate(0.5) == 0.5
+
+
 def test_caret_is_power_with_power_precedence():
     assert str(gk.Expression("x^2 + 1")) == "x**2 + 1"
     assert gk.Expression("2^3^2").evaluate() == 2**9

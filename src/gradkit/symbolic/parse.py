@@ -128,6 +128,8 @@ class _Builder:
             raise self.fail(f"{self.segment(node)} is undefined", node)
         if any(part in (sympy.zoo, sympy.oo, -sympy.oo) for part in parts):
             raise self.fail(f"{self.segment(node)} is infinite (a division by zero or a pole)", node)
+        if expr.is_Rational and _digits(expr) > MAX_CONSTANT_DIGITS:
+            expr = sympy.Float(expr, 30)  # a sum of many fractions: exact digits no double needs
         if expr.is_number:
             try:
                 value = complex(expr.evalf(17))
@@ -202,6 +204,9 @@ class _Builder:
                 size = abs(complex(base.evalf(15)))
                 if size > 1 and magnitude * math.log10(size) > MAX_CONSTANT_DIGITS:
                     raise self.fail(f"constant power too large (more than 10**{MAX_CONSTANT_DIGITS})", node)
+                if base.is_Rational and _digits(base) * magnitude > MAX_CONSTANT_DIGITS:
+                    # (1 + 10^-30)^1000 exactly has 30,000 digits, and powers of it millions: use 30 digits
+                    base = sympy.Float(base, 30)
         elif base.is_number and not exponent.is_number:
             pass  # a number to a symbolic power (2**x) is fine
         return sympy.Pow(base, exponent)
@@ -222,6 +227,11 @@ class _Builder:
         if arity is None and len(node.args) < 2:
             raise self.fail(f"{name}() takes at least 2 arguments, got {len(node.args)}", node)
         return build(*[self.build(argument, depth + 1) for argument in node.args])
+
+
+def _digits(number: sympy.Rational) -> float:
+    """About how many decimal digits the numerator or denominator of `number` has."""
+    return max(int(number.p).bit_length(), int(number.q).bit_length()) * math.log10(2)
 
 
 def _allowed() -> str:
