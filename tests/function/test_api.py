@@ -662,7 +662,8 @@ def test_hessian_switches_a_coordinate_one_sided_where_f_fails_on_one_side():
         f = Counting(lambda p, root=root: root(1 - p[0]) * np.exp(p[1]) + p[0] * p[1] ** 2)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's invalid value in sqrt
-            result = gk.hessian(f, x, full_output=True)
+            # one-sided second differences converge like h: an honest estimate comes near 1e-8 of the largest
+            result = gk.hessian(f, x, rtol=1e-7, full_output=True)
         assert result.success and "f is not finite on one side of x[0]" in result.message
         assert np.all(np.abs(result.value - exact) <= result.error)
         assert np.abs(result.value - exact).max() <= 1e-8 * np.abs(exact).max()

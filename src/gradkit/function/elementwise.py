@@ -10,7 +10,7 @@ from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
 from gradkit.function.finite import kinks
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
-from gradkit.function.richardson import extrapolate
+from gradkit.function.richardson import extrapolate, nth_step
 from gradkit.function.steps import (
     EPS,
     check_step,
@@ -135,10 +135,10 @@ def derivative(
         return value, watch.precision * spread / h**order
 
     def extrapolated(h0, at=point, f_at=f0):
-        """The sequence at steps h0 / 2**k; for first derivatives, where the one-sided slopes stay apart
+        """The sequence at steps ``nth_step(h0, k)``; for first derivatives, where the one-sided slopes stay apart
         (a kink: no derivative), an error of at least half their difference."""
         slopes = [] if order == 1 else None
-        fit = extrapolate(lambda k: estimate_at(h0 / 2.0**k, at, f_at, slopes=slopes), power=2)
+        fit = extrapolate(lambda k: estimate_at(nth_step(h0, k), at, f_at, slopes=slopes), power=2, order=order)
         value, error = np.array(fit.value), np.array(fit.error)
         if slopes is not None and len(slopes) >= 3:
             spreads = [spread for spread, _ in slopes]

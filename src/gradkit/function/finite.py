@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import MIN_ROWS, extrapolate, extrapolate_floats
+from gradkit.function.richardson import MIN_ROWS, extrapolate, extrapolate_floats, nth_step
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -48,13 +48,13 @@ def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
 
 
 def _argument_noise(ev: Evaluator, value, reach):
-    """The error of a difference quotient `value` from f rounding its arguments.
+    """The error of a difference quotient `value` from f rounding what it computes from its arguments.
 
-    A single-precision f rounds each point x + o h to float32, moving it by up to half a unit there and its
-    value by that times f' (about `value`); `reach()` gives ``sum |w_o| |x + o h| / |h|`` over the stencil
-    (called only then). For a double-precision f it is zero: the steps are exact in float64.
+    f rounds each point x + o h, or what it computes from it (20 x in sin(20 x); each coordinate of a
+    single-precision f to float32), moving it by up to half a unit there and its value by that times f'
+    (about `value`); `reach()` gives ``sum |w_o| |x + o h| / |h|`` over the stencil.
     """
-    return 0.5 * ev.precision * reach() * abs(value) if ev.precision > EPS else 0.0
+    return 0.5 * ev.precision * reach() * abs(value)
 
 
 def fixed_columns(
@@ -285,7 +285,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     failed_above, failed_below = np.zeros(len(coords), dtype=bool), np.zeros(len(coords), dtype=bool)
 
     def estimate(k: int):
-        h = (x + h0 / 2.0**k) - x
+        h = (x + nth_step(h0, k)) - x
         if direction == 0:
             both = ev.many(_displaced(x0, coords, h, -h))
             plus, minus = both[: len(coords)], both[len(coords) :]
@@ -345,7 +345,7 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
     xs = x0[coords].tolist()
     for k in range(MIN_ROWS):
         for x, column, first_step in zip(xs, columns, firsts):
-            h = (x + first_step / 2.0**k) - x  # as the table computes it
+            h = (x + nth_step(first_step, k)) - x  # as the table computes it
             if not h > 0:
                 return None
             for sign in signs:
@@ -389,7 +389,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
 
     def estimate(k: int):
         nonlocal nonfinite, failed_above, failed_below, spread_noise
-        h = (x + h0 / 2.0**k) - x
+        h = (x + nth_step(h0, k)) - x
         if direction == 0:
             if k < MIN_ROWS:
                 plus, minus = evaluated[start + k * stride], evaluated[start + k * stride + 1]
@@ -403,19 +403,16 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             spreads.append(abs(plus - 2 * f0 + minus) / h)
             spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h
             noise = precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
-            if precision > EPS:  # as `_argument_noise`, inline on this path of Python floats
-                arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * abs(value)
-                spread_noise += arguments
-                noise += arguments / 2
-            return value, noise
+            # as `_argument_noise`, inline on this path of Python floats
+            arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * abs(value)
+            spread_noise += arguments
+            return value, noise + arguments / 2
         signed = direction * h
         (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
         noise = ev.precision * (abs(shifted) + abs(f0)) / h + EPS * abs(value)
-        if ev.precision > EPS:
-            noise += 0.5 * ev.precision * (abs(x + signed) + abs(x)) / h * abs(value)
-        return value, noise
+        return value, noise + 0.5 * ev.precision * (abs(x + signed) + abs(x)) / h * abs(value)
 
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error

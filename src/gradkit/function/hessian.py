@@ -19,7 +19,7 @@ from gradkit.function.problem import (
     prepare,
     wrt_indices,
 )
-from gradkit.function.richardson import extrapolate
+from gradkit.function.richardson import extrapolate, nth_step
 from gradkit.function.steps import (
     bounded_first_steps,
     first_richardson_step,
@@ -219,12 +219,12 @@ def _one_step(problem: Problem, estimated: bool, failed: np.ndarray) -> tuple[np
 
 
 def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Richardson extrapolation of second differences at the steps ``h0 / 2**k``; also the sides taken."""
+    """Richardson extrapolation of second differences at the steps ``nth_step(h0, k)``; also the sides taken."""
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     x = x0[coords]
     side, h0 = _sides(problem, h0)
-    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + h0 / 2.0**k) - x, side, failed)  # noqa: E731
-    fit = extrapolate(at_step, power=_power(side))
+    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed)  # noqa: E731
+    fit = extrapolate(at_step, power=_power(side), order=2)
     return fit.value, fit.error, side
 
 
@@ -285,10 +285,17 @@ def _second_differences(
     weight_x = np.where(one_sided, 1.0, -2.0)
     matrix[diagonal, diagonal] = (weight_near * at_near + at_far + weight_x * f0) / h**2
     precision = ev.precision  # f's relative rounding: float32's while its values look single precision
-    noise[diagonal, diagonal] = precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) / h**2
+    # f rounds what it computes from x (20 x in sin(20 x)) too: half a unit of x_i moves its value by
+    # about precision / 2 * |x_i| * |df/dx_i| at each point (a slope from the diagonal's two points).
+    slope = np.abs(at_near - at_far) / np.abs(near - far)
+    moved = 0.5 * precision * np.abs(x0[coords]) * slope
+    noise[diagonal, diagonal] = (
+        precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) + 4 * moved
+    ) / h**2
     if len(i):
         scale = np.abs(width[i] * width[j])
         sign = np.sign(width[i] * width[j])
         matrix[i, j] = matrix[j, i] = sign * (pp - pm - mp + mm) / scale
-        noise[i, j] = noise[j, i] = precision * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) / scale
+        rounding = precision * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) + 4 * (moved[i] + moved[j])
+        noise[i, j] = noise[j, i] = rounding / scale
     return matrix, noise

@@ -1,14 +1,22 @@
 """Richardson extrapolation of a sequence of finite-difference estimates, with error estimates.
 
-Given estimates D(h) at steps h0, h0/2, h0/4, ... whose error is a series in
-h**p, h**2p, ... (p = 2 for symmetric stencils, 1 for one-sided ones), each new
-row of the Neville table cancels one more term. The error of an entry is
-estimated as the larger of its distances to the entries it was built from,
-plus the rounding noise of its row, amplified by the extrapolation; for each
-element the entry with the smallest estimate wins. The sequence stops when
-the estimate reaches the rounding floor, or when it has grown for two rows in
-a row (the steps have become too small), or after `max_rows`. `extrapolate` runs
-the table on arrays (many derivatives at once); `extrapolate_floats` runs the same
+Given estimates D(h) at steps h0, h0/r, h0/r**2, ... (r = `STEP_RATIO`) whose error is
+a series in h**p, h**2p, ... (p = 2 for symmetric stencils, 1 for one-sided ones), each
+new row of the Neville table cancels one more term. The error of an entry is estimated
+as the larger of its distances to the entries it was built from, plus the rounding noise
+of its row, amplified by the extrapolation; for each element the entry with the smallest
+estimate wins.
+
+The rounding noise of a row is the larger of two: the caller's model (f's precision times
+its values, over h**order), and the noise the table itself shows. While truncation errors
+dominate, the changes down the table's first extrapolated column shrink by r**(2p) a row;
+where they stop shrinking, although small against D, they are f's rounding, which the model
+misses when f loses digits inside (exp(x) - 1 - x near 0 carries exp's rounding on a value
+of 1e-10). That noise, grown like h**-order, floors every later row and the best entry kept.
+
+The sequence stops when the estimate reaches the rounding floor, or when it has grown for
+two rows in a row (the steps have become too small), or after `max_rows`. `extrapolate`
+runs the table on arrays (many derivatives at once); `extrapolate_floats` runs the same
 table on Python floats for one derivative, where NumPy's per-call cost would dominate.
 """
 
@@ -25,6 +33,20 @@ import numpy as np
 NOISE_GAIN = 3.0
 #: Every sequence evaluates at least this many steps: the third row checks the first extrapolation.
 MIN_ROWS = 3
+#: Each step of a sequence is the previous one divided by this. Not 2: the rounding errors of f at the points
+#: x +- h0 / 2**k repeat from row to row where f's values are coarse (f computed by cancellation, as
+#: exp(x) - 1 - x near 0), so that successive estimates agree exactly and look converged when they are not.
+STEP_RATIO = 2.1
+
+
+def nth_step(h0, k: int):
+    """The k-th step of a sequence that starts at `h0`: ``h0 / STEP_RATIO**k``."""
+    return h0 / STEP_RATIO**k
+
+
+#: A row difference counts as rounding noise only while it is this small against the entries: larger
+#: differences are those of steps still too long for f (sin(1000 x) at h = 0.01), not noise.
+NOISE_RELATIVE = 1e-2
 
 
 @dataclass
@@ -38,31 +60,51 @@ def extrapolate(
     estimate: Callable[[float], tuple[np.ndarray, np.ndarray]],
     *,
     power: int,
+    order: int = 1,
     max_rows: int = 16,
     min_rows: int = MIN_ROWS,
     target: float = 1e-15,
 ) -> Extrapolation:
-    """Run the Richardson sequence; `estimate(k)` returns arrays (D, noise) for the k-th step h0 / 2**k."""
+    """Run the Richardson sequence; `estimate(k)` returns arrays (D, noise) for the k-th step, ``nth_step(h0, k)``.
+
+    `order` is the derivative's: the rounding noise of D grows like ``h**-order`` as the steps shrink.
+    """
     previous: list = []
     best = best_error = None
     grown = 0
     factors = _factors(power, max_rows)
+    column, slowest, growth = _noise_test(power, order)
+    seen = last_change = best_decay = None
     for k in range(max_rows):
         first, noise = estimate(k)
-        floor = NOISE_GAIN * noise
         if k == 0:
+            seen = np.zeros(np.shape(first))
             best, best_error = first, np.full(np.shape(first), np.inf)
+            best_decay = np.ones(np.shape(first))
             previous = [first]
+            floor = NOISE_GAIN * noise
         else:
-            # The Neville row; each entry's error is its distance to the entries it came from plus the noise.
-            # Elementwise, the entry with the smallest finite error is this row's pick.
             row = [first]
             entry = first
+            for m in range(1, k + 1):
+                entry = entry + (entry - previous[m - 1]) / factors[m]
+                row.append(entry)
+            # The noise seen in the rows so far, grown to this row's step; and this row's, where its change
+            # in the noise column stopped shrinking as truncation errors shrink, and is small against D.
+            seen = seen * growth
+            if k > column:
+                change = np.abs(row[column] - previous[column])
+                if last_change is not None:
+                    noisy = (change > slowest * last_change) & (change <= NOISE_RELATIVE * np.abs(row[column]))
+                    seen = np.maximum(seen, np.where(noisy, 2 * change, 0.0))
+                last_change = change
+            noise = np.maximum(noise, seen)
+            floor = NOISE_GAIN * noise
+            # The Neville row; each entry's error is its distance to the entries it came from plus the noise.
+            # Elementwise, the entry with the smallest finite error is this row's pick.
             row_best = row_error = None
             for m in range(1, k + 1):
-                below = previous[m - 1]
-                entry, last = entry + (entry - below) / factors[m], entry
-                row.append(entry)
+                entry, last, below = row[m], row[m - 1], previous[m - 1]
                 error = np.maximum(np.abs(entry - last), np.abs(entry - below)) + floor
                 if row_best is None:
                     row_best, row_error = entry, np.where(np.isfinite(error), error, np.inf)
@@ -73,8 +115,12 @@ def extrapolate(
             # steps are small enough for the function (sin(1000 x)), errors grow too, and we go on.
             noisy = np.all(row_error <= 1000 * NOISE_GAIN * noise)
             grown = grown + 1 if k >= min_rows and noisy and np.all(row_error > 2 * best_error) else 0
+            # The best entry so far carries at least the noise now seen, at its own row's step.
+            best_decay = best_decay * growth
+            best_error = np.maximum(best_error, NOISE_GAIN * seen / best_decay)
             better = row_error < best_error
             best, best_error = np.where(better, row_best, best), np.where(better, row_error, best_error)
+            best_decay = np.where(better, 1.0, best_decay)
             previous = row
         if k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * floor)):
             return Extrapolation(best, best_error, k + 1)
@@ -87,6 +133,7 @@ def extrapolate_floats(
     estimate: Callable[[int], tuple[float, float]],
     *,
     power: int,
+    order: int = 1,
     max_rows: int = 16,
     min_rows: int = MIN_ROWS,
     target: float = 1e-15,
@@ -98,23 +145,34 @@ def extrapolate_floats(
     propagates through the error maxima as `np.maximum` propagates it).
     """
     factors = _factors(power, max_rows)
+    column, slowest, growth = _noise_test(power, order)
     previous: list[float] = []
     best = best_error = math.nan
     grown = 0
+    seen, last_change, best_decay = 0.0, math.nan, 1.0
     for k in range(max_rows):
         first, noise = estimate(k)
-        floor = NOISE_GAIN * noise
         if k == 0:
             best, best_error = first, math.inf
             previous = [first]
+            floor = NOISE_GAIN * noise
         else:
             row = [first]
             entry = first
+            for m in range(1, k + 1):
+                entry = entry + (entry - previous[m - 1]) / factors[m]
+                row.append(entry)
+            seen = seen * growth
+            if k > column:
+                change = abs(row[column] - previous[column])
+                if k > column + 1 and change > slowest * last_change and change <= NOISE_RELATIVE * abs(row[column]):
+                    seen = 2 * change if 2 * change > seen else seen
+                last_change = change
+            noise = noise if (noise >= seen or noise != noise) else seen
+            floor = NOISE_GAIN * noise
             row_best = row_error = math.nan
             for m in range(1, k + 1):
-                below = previous[m - 1]
-                entry, last = entry + (entry - below) / factors[m], entry
-                row.append(entry)
+                entry, last, below = row[m], row[m - 1], previous[m - 1]
                 a, b = abs(entry - last), abs(entry - below)
                 error = (a if (a >= b or a != a) else b) + floor
                 if m == 1:
@@ -123,8 +181,11 @@ def extrapolate_floats(
                     row_best, row_error = entry, error
             noisy = row_error <= 1000 * NOISE_GAIN * noise
             grown = grown + 1 if k >= min_rows and noisy and row_error > 2 * best_error else 0
+            best_decay = best_decay * growth
+            carried = NOISE_GAIN * seen / best_decay
+            best_error = best_error if (best_error >= carried or best_error != best_error) else carried
             if row_error < best_error:
-                best, best_error = row_best, row_error
+                best, best_error, best_decay = row_best, row_error, 1.0
             previous = row
         if k + 1 >= min_rows:
             relative, rounding = target * abs(best), 4 * floor
@@ -136,6 +197,17 @@ def extrapolate_floats(
 
 
 @lru_cache(maxsize=16)
+def _noise_test(power: int, order: int) -> tuple[int, float, float]:
+    """How a table tells rounding noise from truncation error: (column, slowest, growth).
+
+    Down `column` 1 of the Neville table, the change from row to row shrinks by ``STEP_RATIO**(2*power)``
+    while truncation errors dominate, and grows by `growth` = ``STEP_RATIO**order`` once rounding noise
+    does. A change more than `slowest` times the last one, halfway between the two on a log scale, is noise.
+    """
+    return 1, STEP_RATIO ** ((order - 2 * power) / 2), STEP_RATIO**order
+
+
+@lru_cache(maxsize=16)
 def _factors(power: int, rows: int) -> tuple[float, ...]:
-    """2**(power*m) - 1 for m = 0 .. rows-1: the divisors of the extrapolation (the first is unused)."""
-    return tuple(2.0 ** (power * m) - 1.0 for m in range(rows))
+    """STEP_RATIO**(power*m) - 1 for m = 0 .. rows-1: the divisors of the extrapolation (the first is unused)."""
+    return tuple(STEP_RATIO ** (power * m) - 1.0 for m in range(rows))
