@@ -87,6 +87,23 @@ def test_matches_numpy_with_coordinate_arrays_of_other_dtypes(dtype):
     assert_same_as_numpy(f.astype(np.float32), x, np.float64(2.0), edge_order=2)
 
 
+@pytest.mark.parametrize("kernel", ["fused", "reference"])
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_matches_numpy_with_coordinates_longer_than_a_checked_piece(kernel, edge_order):
+    # Long coordinates are checked (and their steps compared) a piece of 65536 at a time: equal steps
+    # collapse to a scalar step as in NumPy, one odd step anywhere (the last, a seam) keeps them arrays.
+    n = 200_001
+    f = np.random.default_rng(5).standard_normal(n)
+    uniform = np.arange(n) * 0.5
+    for coords in (uniform, uniform + np.r_[np.zeros(n - 1), 0.25], uniform + (np.arange(n) > 65536) * 0.25):
+        for dtype in (np.float64, np.float32):
+            expected = np.gradient(f.astype(dtype), coords, edge_order=edge_order)
+            actual = gk.gradient(f.astype(dtype), coords, edge_order=edge_order, kernel=kernel)
+            assert_array_equal(actual, expected, strict=True)
+    stacked = np.random.default_rng(6).standard_normal((3, n))
+    assert_same_as_numpy(stacked, np.arange(3.0), uniform + (np.arange(n) > 65536) * 0.25, edge_order=edge_order)
+
+
 @pytest.mark.parametrize("unit", ["D", "s", "ms"])
 @pytest.mark.parametrize("edge_order", [1, 2])
 def test_matches_numpy_on_datetimes_and_timedeltas(unit, edge_order):

@@ -20,7 +20,15 @@ def test_edge_order_accepts_integral_floats_like_numpy():
 
 @pytest.mark.parametrize(
     "coords",
-    [[0.0, 1.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 1.5, 3.0], [0.0, 1.0, np.nan, 2.0, 3.0], [0, 0, 0, 0, 0]],
+    [
+        [0.0, 1.0, 1.0, 2.0, 3.0],
+        [0.0, 1.0, 2.0, 1.5, 3.0],
+        [0.0, 1.0, np.nan, 2.0, 3.0],
+        [0, 0, 0, 0, 0],
+        [0.0, 1.0, 2.0, 3.0, np.inf],
+        [-np.inf, 1.0, 2.0, 3.0, 4.0],
+        [4.0, 3.0, 2.0, 1.0, -np.inf],
+    ],
 )
 def test_duplicate_or_non_monotonic_coordinates_are_rejected(coords):
     with pytest.raises(ValueError, match="strictly monotonic"):
@@ -32,6 +40,15 @@ def test_the_monotonic_error_names_the_samples_that_break_it_as_plain_numbers():
         gk.gradient(np.arange(5.0), np.array([0.0, 1.0, 2.0, 1.5, 3.0]))
     with pytest.raises(ValueError, match=r"got 0.0$"):
         gk.gradient(np.arange(5.0), np.float32(0.0))
+
+
+@pytest.mark.parametrize("bad", [5, 65535, 65536, 65537, 200_000])
+def test_long_coordinates_report_the_first_sample_that_breaks_them(bad):
+    # long coordinates are checked a piece at a time: a break in any piece, at its seams too, is found
+    coords = np.arange(200_001, dtype=float)
+    coords[bad] = coords[bad - 1]
+    with pytest.raises(ValueError, match=rf"x\[{bad - 1}\] = {bad - 1}.0 and x\[{bad}\] = {bad - 1}.0 break it"):
+        gk.gradient(np.ones(coords.size), coords)
 
 
 @pytest.mark.parametrize("step", [0, 0.0, np.inf, np.nan])

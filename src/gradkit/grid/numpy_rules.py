@@ -11,20 +11,31 @@ from __future__ import annotations
 import numpy as np
 
 from gradkit.grid.plan import AxisPlan, Piece, Term
-from gradkit.grid.spacing import AxisSpacing
+from gradkit.grid.spacing import BLOCK, AxisSpacing
 
 
-def numpy_steps(spacing: AxisSpacing) -> object:
+def numpy_steps(spacing: AxisSpacing, *, whole: bool = True) -> object:
     """The step NumPy works with: a scalar, or the array of coordinate differences.
 
-    Constant differences collapse to their first value, as in NumPy.
+    Constant differences collapse to their first value, as in NumPy. With ``whole=False``, non-constant
+    differences come back as their first two and last two only, all the edges of a plan read.
     """
     if spacing.is_uniform:
         return spacing.step
-    steps = np.diff(spacing.coords)
-    if spacing.collapse and (steps == steps[0]).all():
-        return steps[0]
-    return steps
+    coords = spacing.coords
+    if spacing.collapse and _constant_steps(coords):
+        return coords[1] - coords[0]
+    if whole or len(coords) <= 6:
+        return np.diff(coords)
+    return np.concatenate((np.diff(coords[:3]), np.diff(coords[-3:])))
+
+
+def _constant_steps(coords: np.ndarray) -> bool:
+    """``(np.diff(coords) == first).all()``, a piece at a time: no difference array of the axis' length,
+    and an answer from the first piece for most coordinates that are not uniform."""
+    first = coords[1] - coords[0]
+    pieces = (coords[start : start + BLOCK + 1] for start in range(0, len(coords) - 1, BLOCK))
+    return all((np.diff(piece) == first).all() for piece in pieces)
 
 
 def numpy_axis_plan(
@@ -44,7 +55,8 @@ def numpy_axis_plan(
             f"(edge_order + 1) elements are required: axis {axis} has {length}, "
             f"edge_order={edge_order} needs {edge_order + 1}"
         )
-    dx = numpy_steps(spacing)
+    interior_left_to_kernel = not tabulate and spacing.coords is not None and spacing.coords.dtype == np.float64
+    dx = numpy_steps(spacing, whole=not interior_left_to_kernel)
     edges = _first_order_edges(dx, length) if edge_order == 1 else _second_order_edges(dx, length)
     if not tabulate and np.ndim(dx) != 0 and dx.dtype == np.float64:
         return AxisPlan(axis=axis, pieces=edges, central_coords=spacing.coords, numpy_rounding=True)

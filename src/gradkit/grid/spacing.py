@@ -75,14 +75,36 @@ def _check_step(step: object, axis: int) -> object:
     return step
 
 
+#: Long coordinate arrays are checked in pieces of this many samples, each difference array staying in cache.
+BLOCK = 1 << 16
+
+
 def _check_monotonic(coords: np.ndarray, axis: int) -> None:
-    if len(coords) < 2:
+    """Strictly increasing or decreasing, and finite: a piece of the axis at a time, so that long
+    coordinates are checked without temporaries of their length. (A strictly monotonic sequence is
+    finite where its two ends are.)"""
+    n = len(coords)
+    if n < 2:
         return
-    steps = np.diff(coords)
-    if np.all(steps > 0) or np.all(steps < 0):
-        return
-    bad = int(np.flatnonzero(~(steps * np.sign(steps[0]) > 0))[0]) if steps[0] != 0 else 0
-    raise ValueError(
-        f"coordinates for axis {axis} must be finite and strictly monotonic; "
-        f"x[{bad}] = {coords[bad]} and x[{bad + 1}] = {coords[bad + 1]} break it"
-    )
+    ordered = np.greater if coords[1] > coords[0] else np.less
+    bad = None
+    for start in range(0, n - 1, BLOCK):
+        piece = coords[start : start + BLOCK + 1]
+        fine = ordered(piece[1:], piece[:-1])
+        if not fine.all():
+            bad = start + int(np.flatnonzero(~fine)[0])
+            break
+    if bad is None and not (_finite(coords[0]) and _finite(coords[-1])):
+        bad = 0 if not _finite(coords[0]) else n - 2
+    if bad is not None:
+        raise ValueError(
+            f"coordinates for axis {axis} must be finite and strictly monotonic; "
+            f"x[{bad}] = {coords[bad]} and x[{bad + 1}] = {coords[bad + 1]} break it"
+        )
+
+
+def _finite(value: object) -> bool:
+    try:
+        return bool(np.isfinite(value))
+    except TypeError:  # objects NumPy cannot test (Fractions, Decimals): their order was checked
+        return True
