@@ -324,6 +324,7 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (np.sum, [1.0], {"stepsize": 1e-3}, TypeError, r"grad\(\) got an unexpected keyword argument 'stepsize'"),
         (lambda p: "one", [1.0], {}, TypeError, "f must return numbers"),
         (lambda p: np.array(["a"] * len(p)), [1.0], {"vectorized": True}, TypeError, "f must return numbers"),
+        (np.sum, [1.0, 2.0], {"vectorized": True}, ValueError, r"got shape \(\) for 1 point of shape \(1, 2\)$"),
     ],
 )
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):

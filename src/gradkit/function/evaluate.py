@@ -156,7 +156,8 @@ class Evaluator:
             values = np.asarray(self.func(shaped, *self.args, **self.kwargs))
             if values.shape[:1] != (k,):
                 raise ValueError(
-                    f"vectorized f must return one value per point: got shape {values.shape} for {k} points"
+                    f"vectorized f must return one value per point: got shape {values.shape} for "
+                    f"{k} point{'s' if k != 1 else ''} of shape {tuple(shaped.shape)}"
                 )
             checked = np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
             return self._noted(checked)
