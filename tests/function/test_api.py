@@ -325,6 +325,7 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (lambda p: "one", [1.0], {}, TypeError, "f must return numbers"),
         (lambda p: np.array(["a"] * len(p)), [1.0], {"vectorized": True}, TypeError, "f must return numbers"),
         (np.sum, [1.0, 2.0], {"vectorized": True}, ValueError, r"got shape \(\) for 1 point of shape \(1, 2\)$"),
+        (np.sum, [1.0], {"vectorized": True, "workers": 2}, ValueError, "vectorized=True evaluates all the points"),
     ],
 )
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):

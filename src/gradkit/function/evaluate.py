@@ -51,6 +51,11 @@ class Evaluator:
         self.output_shape: tuple[int, ...] | None = None
         self.watch = PrecisionWatch()
         self._pool: ProcessPoolExecutor | None = None
+        if self.vectorized and workers is not None and not (isinstance(workers, int) and workers == 1):
+            raise ValueError(
+                f"vectorized=True evaluates all the points in one call of f, so workers={workers!r} has nothing "
+                "to share out; pass one or the other"
+            )
         if isinstance(workers, int) and not isinstance(workers, bool) and workers > 1:
             self._check_picklable()
 
