@@ -129,6 +129,9 @@ def test_automatic_differentiation_calls_a_vectorized_f_with_a_batch_of_one(lib)
     hessian = gk.hessian(batched, lib.array(X0), vectorized=True)
     assert tuple(hessian.shape) == (2, 2)
     assert set(shapes) == {(1, 2)}
+    # an f that is not batched (one number for the whole batch) is told so, not an IndexError from inside
+    with pytest.raises(ValueError, match=r"one value per point: got shape \(\) for 1 point of shape \(1, 2\)"):
+        gk.grad(lambda p: lib.gaussian(p).sum(), lib.array(X0), vectorized=True)
 
 
 def test_automatic_differentiation_refuses_finite_difference_options(lib):

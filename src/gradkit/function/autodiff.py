@@ -95,7 +95,14 @@ class OnePoint:
         self.func = func
 
     def __call__(self, point, *args, **kwargs):
-        return self.func(point[None], *args, **kwargs)[0]
+        values = self.func(point[None], *args, **kwargs)
+        shape = tuple(getattr(values, "shape", ()))
+        if shape[:1] != (1,):
+            raise ValueError(
+                f"vectorized f must return one value per point: got shape {shape} for 1 point of shape "
+                f"{(1, *tuple(point.shape))}"
+            )
+        return values[0]
 
 
 def ad_jacobian(f, x, backend: str, args=(), kwargs=None):
