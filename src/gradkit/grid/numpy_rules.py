@@ -55,10 +55,11 @@ def numpy_axis_plan(
             f"(edge_order + 1) elements are required: axis {axis} has {length}, "
             f"edge_order={edge_order} needs {edge_order + 1}"
         )
-    interior_left_to_kernel = not tabulate and spacing.coords is not None and spacing.coords.dtype == np.float64
-    dx = numpy_steps(spacing, whole=not interior_left_to_kernel)
+    # the kernel computes NumPy's interior weights from float64 coordinates: the edges need only end steps
+    left_to_kernel = not tabulate and spacing.coords is not None and spacing.coords.dtype == np.float64
+    dx = numpy_steps(spacing, whole=not left_to_kernel)
     edges = _first_order_edges(dx, length) if edge_order == 1 else _second_order_edges(dx, length)
-    if not tabulate and np.ndim(dx) != 0 and dx.dtype == np.float64:
+    if left_to_kernel and np.ndim(dx) != 0:
         return AxisPlan(axis=axis, pieces=edges, central_coords=spacing.coords, numpy_rounding=True)
     return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges), numpy_rounding=True)
 
