@@ -32,9 +32,11 @@ def same(a: float, b: float) -> bool:
 
 
 @settings(max_examples=400)  # a table of ten floats takes microseconds
-@given(st.lists(st.tuples(estimates, noises), min_size=3, max_size=10), st.sampled_from([1, 2]))
-def test_float_table_equals_the_array_table_on_any_sequence(rows, power):
-    arrays, floats = both(rows, power)
+@given(
+    st.lists(st.tuples(estimates, noises), min_size=3, max_size=10), st.sampled_from([1, 2]), st.sampled_from([1, 2])
+)
+def test_float_table_equals_the_array_table_on_any_sequence(rows, power, order):
+    arrays, floats = both(rows, power, order=order)
     assert arrays.steps_used == floats.steps_used
     assert same(float(arrays.value[0]), floats.value)
     assert same(float(arrays.error[0]), floats.error)

@@ -75,6 +75,7 @@ def extrapolate(
     factors = _factors(power, max_rows)
     column, slowest, growth = _noise_test(power, order)
     seen = last_change = best_decay = None
+    steps_changes: list = []  # of the raw estimates, row to row
     for k in range(max_rows):
         first, noise = estimate(k)
         if k == 0:
@@ -86,6 +87,7 @@ def extrapolate(
         else:
             row = [first]
             entry = first
+            steps_changes.append(np.abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
                 row.append(entry)
@@ -122,7 +124,10 @@ def extrapolate(
             best, best_error = np.where(better, row_best, best), np.where(better, row_error, best_error)
             best_decay = np.where(better, 1.0, best_decay)
             previous = row
-        if k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * floor)):
+        converged = k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * floor))
+        # before the noise test has run, a stop also needs the raw estimates' last changes to look settled
+        tested = k > column + 1 or len(steps_changes) < 2
+        if converged and (tested or np.all(_settled(*steps_changes[-2:], 4 * floor, STEP_RATIO**power))):
             return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
@@ -150,6 +155,7 @@ def extrapolate_floats(
     best = best_error = math.nan
     grown = 0
     seen, last_change, best_decay = 0.0, math.nan, 1.0
+    steps_changes: list[float] = []
     for k in range(max_rows):
         first, noise = estimate(k)
         if k == 0:
@@ -159,6 +165,7 @@ def extrapolate_floats(
         else:
             row = [first]
             entry = first
+            steps_changes.append(abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
                 row.append(entry)
@@ -189,11 +196,22 @@ def extrapolate_floats(
             previous = row
         if k + 1 >= min_rows:
             relative, rounding = target * abs(best), 4 * floor
-            if best_error <= (relative if (relative >= rounding or relative != relative) else rounding):
+            converged = best_error <= (relative if (relative >= rounding or relative != relative) else rounding)
+            tested = k > column + 1 or len(steps_changes) < 2
+            if converged and (tested or _settled(*steps_changes[-2:], rounding, STEP_RATIO**power)):
                 return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
     return Extrapolation(best, best_error, max_rows)
+
+
+def _settled(earlier, later, floor, ratio):
+    """Whether two successive changes of the raw estimates look like truncation error (shrinking by `ratio`,
+    within a factor 2) or both lie within the rounding `floor`. Before the table's own noise test can run,
+    a stop needs this: estimates that agree by chance (f's values coarse) would otherwise pass for converged.
+    Elementwise on arrays; NaN is never settled."""
+    shrinking = (earlier >= 0.5 * ratio * later) & (earlier <= 2.0 * ratio * later)
+    return shrinking | ((earlier <= floor) & (later <= floor))
 
 
 @lru_cache(maxsize=16)
