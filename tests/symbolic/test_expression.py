@@ -60,6 +60,50 @@ def test_rejections_name_the_problem_and_its_column(text, message, column):
         assert f"at column {column}" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("2x", "2*x"),
+        ("3sin(x)", "3*sin(x)"),
+        ("2(x + y)", "2*(x + y)"),
+        ("(x + 1)(x - 1)", "(x + 1)*(x - 1)"),
+        ("(x)2", "(x)*2"),
+        ("2.5e-3x", "2.5e-3*x"),
+        (".5x + 1", "0.5*x + 1"),
+        ("2 x", "2*x"),
+        ("-2x^2 + 3y", "-2*x^2 + 3*y"),
+        ("2e", "2*e"),
+        ("2pi*x", "2*pi*x"),
+        ("x2 + 1", "x2 + 1"),
+        ("2x/3", "2*x/3"),
+        ("sin(2x)^2", "sin(2*x)^2"),
+    ],
+)
+def test_a_product_may_be_written_without_its_star_where_nothing_else_is_meant(typed, meant):
+    assert str(gk.Expression(typed)) == str(gk.Expression(meant))
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("x/2y", 4), ("1/2 x", 5), ("e^2x", 4), ("x^2y", 4), ("x**2y", 5), ("x^-2y", 5), ("(x+1)/(x-1)(x+2)", 12)],
+)
+def test_a_starless_product_right_after_a_division_or_a_power_is_refused_as_ambiguous(text, column):
+    with pytest.raises(FormulaError, match="ambiguous") as caught:
+        gk.Expression(text)
+    assert caught.value.column == column
+
+
+def test_names_and_numbers_side_by_side_stay_errors_and_columns_stay_the_typed_ones():
+    for text in ("sin x", "x y", "2 3"):
+        with pytest.raises(FormulaError, match="syntax error"):
+            gk.Expression(text)
+    with pytest.raises(FormulaError, match="unknown function 'foo'") as caught:
+        gk.Expression("2x + foo(y)")
+    assert caught.value.column == 6
+    with pytest.raises(FormulaError, match="complex constant"):
+        gk.Expression("2 + 1j")
+
+
 def test_allowed_functions_and_constants_parse_and_evaluate_like_numpy():
     x = np.linspace(0.2, 0.8, 7)
     y = np.linspace(1.1, 1.9, 7)

@@ -47,7 +47,7 @@ def parse(text: object) -> Parsed:
             raise FormulaError(f"character {char!r} is not allowed (plain ASCII only)", index + 1)
     if not text.strip():
         raise FormulaError("empty formula")
-    source, columns = _caret_to_power(text)
+    source, columns = _normalized(text)
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
@@ -66,16 +66,66 @@ def parse(text: object) -> Parsed:
     return Parsed(expr, frozenset(builder.names))
 
 
-def _caret_to_power(text: str) -> tuple[str, list[int]]:
-    """Replace ``^`` by ``**``; also return, per character of the result, its column in `text`."""
+#: Python's numeric literals (a trailing j makes a complex one, which the builder refuses), and the
+#: identifiers Python reads (the builder then allows those of `_NAME`).
+_NUMBER_TOKEN = re.compile(
+    r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
+    r"|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?"
+)
+_NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _normalized(text: str) -> tuple[str, list[int]]:
+    """`text` as Python reads products and powers; also, per character of the result, its column in `text`.
+
+    ``^`` becomes ``**``. A product may be written without ``*`` where nothing else could be meant: a number
+    right before a name or an opening parenthesis (``2x``, ``3sin(x)``, ``2(x + 1)``), and a closing
+    parenthesis before a name, a number or an opening parenthesis (``(x + 1)(x - 1)``). A name before a
+    parenthesis stays a call, and two names or two numbers side by side stay an error. Right after ``/`` or
+    a power such a product is refused: ``x/2y`` and ``e^2x`` are read both ways by people.
+    """
     out, columns = [], []
-    for index, char in enumerate(text):
-        if char == "^":
-            out += ["*", "*"]
-            columns += [index, index]
-        else:
+    previous = None  # what the last token was: "number", "close" or None
+    operator = None  # the operator before the last number or parenthesised group: "/", "^", "**", ...
+    last = None  # the last operator character, "**" for a power written so
+    opened: list = []  # the operator before each open parenthesis
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in " \t":
             out.append(char)
             columns.append(index)
+            index += 1
+            continue
+        starts_number = char.isdigit() or (char == "." and text[index + 1 : index + 2].isdigit())
+        match = (_NUMBER_TOKEN if starts_number else _NAME_TOKEN).match(text, index)
+        if (match or char == "(") and (previous == "close" or (previous == "number" and not starts_number)):
+            if operator in ("/", "^", "**"):
+                raise FormulaError(
+                    f"a product without '*' right after '{operator}' is ambiguous; write the '*', "
+                    "with parentheses where they are meant",
+                    index + 1,
+                )
+            out.append("*")
+            columns.append(index)
+        width = len(match.group()) if match else 1
+        token = match.group() if match else ("**" if char == "^" else char)
+        out.append(token)
+        columns += [index] * 2 if token == "**" and char == "^" else list(range(index, index + width))
+        if starts_number and match:
+            operator = last
+        elif char == "(":
+            opened.append(last)
+        elif char == ")":
+            operator = opened.pop() if opened else None
+        if char in "+-" and last in ("/", "^", "**"):
+            pass  # a sign after a division or a power: the product that follows is still right after it
+        elif not match and char not in "()":
+            last = "**" if (char == "*" and last == "*" and out[-2:-1] == ["*"]) else char
+        elif match or char == "(":
+            last = None
+        previous = "number" if starts_number and match else "close" if char == ")" else None
+        index += width
     return "".join(out), columns
 
 
