@@ -102,8 +102,8 @@ def _normalized(text: str) -> tuple[str, list[int]]:
         if (match or char == "(") and (previous == "close" or (previous == "number" and not starts_number)):
             if operator in ("/", "^", "**"):
                 raise FormulaError(
-                    f"a product without '*' right after '{operator}' is ambiguous; write the '*', "
-                    "with parentheses where they are meant",
+                    f"a product without '*' right after '{operator}' is ambiguous "
+                    "(write the '*', and parentheses where meant)",
                     index + 1,
                 )
             out.append("*")
