@@ -77,6 +77,7 @@ def test_rejections_name_the_problem_and_its_column(text, message, column):
         ("x2 + 1", "x2 + 1"),
         ("2x/3", "2*x/3"),
         ("sin(2x)^2", "sin(2*x)^2"),
+        ("3sin(x)cos(y)", "3*sin(x)*cos(y)"),
     ],
 )
 def test_a_product_may_be_written_without_its_star_where_nothing_else_is_meant(typed, meant):
@@ -85,7 +86,16 @@ def test_a_product_may_be_written_without_its_star_where_nothing_else_is_meant(t
 
 @pytest.mark.parametrize(
     ("text", "column"),
-    [("x/2y", 4), ("1/2 x", 5), ("e^2x", 4), ("x^2y", 4), ("x**2y", 5), ("x^-2y", 5), ("(x+1)/(x-1)(x+2)", 12)],
+    [
+        ("x/2y", 4),
+        ("1/2 x", 5),
+        ("e^2x", 4),
+        ("x^2y", 4),
+        ("x**2y", 5),
+        ("x^-2y", 5),
+        ("(x+1)/(x-1)(x+2)", 12),
+        ("x/sin(x)(y)", 9),
+    ],
 )
 def test_a_starless_product_right_after_a_division_or_a_power_is_refused_as_ambiguous(text, column):
     with pytest.raises(FormulaError, match="ambiguous") as caught:

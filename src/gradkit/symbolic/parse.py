@@ -85,9 +85,10 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     a power such a product is refused: ``x/2y`` and ``e^2x`` are read both ways by people.
     """
     out, columns = [], []
-    previous = None  # what the last token was: "number", "close" or None
+    previous = None  # what the last token was: "number", "name", "close" or None
     operator = None  # the operator before the last number or parenthesised group: "/", "^", "**", ...
     last = None  # the last operator character, "**" for a power written so
+    called = None  # the operator before the last name (a call's parenthesis belongs to its name)
     opened: list = []  # the operator before each open parenthesis
     index = 0
     while index < len(text):
@@ -114,8 +115,10 @@ def _normalized(text: str) -> tuple[str, list[int]]:
         columns += [index] * 2 if token == "**" and char == "^" else list(range(index, index + width))
         if starts_number and match:
             operator = last
+        elif match:
+            called = last
         elif char == "(":
-            opened.append(last)
+            opened.append(called if previous == "name" else last)
         elif char == ")":
             operator = opened.pop() if opened else None
         if char in "+-" and last in ("/", "^", "**"):
@@ -124,7 +127,7 @@ def _normalized(text: str) -> tuple[str, list[int]]:
             last = "**" if (char == "*" and last == "*" and out[-2:-1] == ["*"]) else char
         elif match or char == "(":
             last = None
-        previous = "number" if starts_number and match else "close" if char == ")" else None
+        previous = ("number" if starts_number else "name") if match else "close" if char == ")" else None
         index += width
     return "".join(out), columns
 
