@@ -129,6 +129,37 @@ def test_a_kink_is_never_a_success(name, f, x):
         gk.grad(f, np.array(x))
 
 
+@pytest.mark.parametrize(
+    ("name", "f", "x"),
+    [
+        ("sign(x) at 0", np.sign, 0.0),
+        ("cbrt(x) at 0", np.cbrt, 0.0),
+        ("x^(1/5) at 0", lambda t: np.sign(t) * np.abs(t) ** 0.2, 0.0),
+        ("a jump of 1e-6 at 1", lambda t: t + 1e-6 * np.floor(t), 1.0 - 2**-40),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_jump_or_an_infinite_slope_is_never_a_success_and_says_why(name, f, x):
+    # the one-sided slopes agree at 0 for odd f, so the kink test cannot see these; the quotients grow
+    for result in (
+        gk.grad(lambda p: f(p[0]), np.array([x]), full_output=True),
+        gk.derivative(f, np.array([x]), full_output=True),
+    ):
+        assert not result.success, name
+        assert "grow as the step shrinks" in result.message or "one-sided slopes differ" in result.message, name
+
+
+def test_constant_or_rounding_quotients_are_not_taken_for_jumps():
+    # a Jacobian column that is exactly 0 (sin(p0) does not depend on p1), and the gradient of a large loss
+    # at its minimum, where the quotients are rounding that grows like 1/h: neither is a jump
+    jacobian = gk.jacobian(lambda p: np.array([p[0] * p[1], np.sin(p[0])]), [1.0, 2.0], full_output=True)
+    assert jacobian.success and "differentiable" not in jacobian.message
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        loss = gk.grad(lambda p: 1e6 + np.sum((p - 1) ** 2), np.ones(3), full_output=True)
+    assert "differentiable" not in loss.message and np.all(np.abs(loss.value) <= loss.error)
+
+
 def test_smooth_cases_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -8,7 +8,7 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
-from gradkit.function.finite import kinks
+from gradkit.function.finite import kinks, rising
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate, nth_step
 from gradkit.function.steps import (
@@ -138,14 +138,29 @@ def derivative(
         """The sequence at steps ``nth_step(h0, k)``; for first derivatives, where the one-sided slopes stay apart
         (a kink: no derivative), an error of at least half their difference."""
         slopes = [] if order == 1 else None
-        fit = extrapolate(lambda k: estimate_at(nth_step(h0, k), at, f_at, slopes=slopes), power=2, order=order)
+        quotients = []
+
+        def row(k):
+            value, noise = estimate_at(nth_step(h0, k), at, f_at, slopes=slopes)
+            quotients.append((value, noise))
+            return value, noise
+
+        fit = extrapolate(row, power=2, order=order)
         value, error = np.array(fit.value), np.array(fit.error)
+        kinked = np.zeros(value.shape, dtype=bool)
         if slopes is not None and len(slopes) >= 3:
             spreads = [spread for spread, _ in slopes]
             kinked = kinks(spreads, slopes[-1][1])
             error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
             if np.count_nonzero(kinked):
                 notes.append("f does not look differentiable at some elements: the one-sided slopes differ")
+        growing = rising(quotients) & ~kinked
+        if np.count_nonzero(growing):
+            error = np.where(growing, np.maximum(error, np.abs(value)), error)
+            notes.append(
+                "f does not look differentiable at some elements: its difference quotients grow as the step "
+                "shrinks (a jump, or an infinite slope)"
+            )
         return value, error
 
     def sequence(at, f_at, *, relative):

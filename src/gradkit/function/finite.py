@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import MIN_ROWS, extrapolate, extrapolate_floats, nth_step
+from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -281,6 +281,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     x = x0[coords]
     spreads: list[np.ndarray] = []
     spread_noise: list[np.ndarray] = []
+    quotients: list[tuple] = []  # (difference quotient, its rounding) per step
     nonfinite = np.zeros(len(coords), dtype=bool)
     failed_above, failed_below = np.zeros(len(coords), dtype=bool), np.zeros(len(coords), dtype=bool)
 
@@ -302,7 +303,9 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
                 ev.precision * (np.abs(plus) + 2 * np.abs(f0) + np.abs(minus)) / hc + _argument_noise(ev, value, reach)
             )
             noise = ev.precision * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
-            return value, noise + _argument_noise(ev, value, lambda: reach() / 2)
+            noise = noise + _argument_noise(ev, value, lambda: reach() / 2)
+            quotients.append((value, noise))
+            return value, noise
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
         nonfinite[:] |= ~np.isfinite(shifted).reshape(len(coords), -1).all(axis=1)
@@ -310,19 +313,25 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         value = (shifted - f0) / hc
         reach = lambda: _column(np.abs(x + signed) + np.abs(x), extra) / np.abs(hc)  # noqa: E731
         noise = ev.precision * (np.abs(shifted) + np.abs(f0)) / np.abs(hc) + EPS * np.abs(value)
-        return value, noise + _argument_noise(ev, value, reach)
+        noise = noise + _argument_noise(ev, value, reach)
+        quotients.append((value, noise))
+        return value, noise
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a step too small for x is no row
         fit = extrapolate(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
-    suspect = np.zeros(len(coords), dtype=bool)
-    notes: list[str] = []
+    m = len(coords)
+    kinked = np.zeros(np.shape(error), dtype=bool)
     if direction == 0 and len(spreads) >= 3:
         kinked = kinks(spreads, spread_noise[-1])
-        for i in np.flatnonzero(kinked.reshape(len(coords), -1).any(axis=1)):
-            notes.append(f"f does not look differentiable at x[{coords[i]}]: the one-sided slopes differ")
         error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
-        suspect |= kinked.reshape(len(coords), -1).any(axis=1)
+    growing = rising(quotients) & ~kinked
+    error = np.where(growing, np.maximum(error, np.abs(value)), error)
+    kinked_columns, growing_columns = kinked.reshape(m, -1).any(axis=1), growing.reshape(m, -1).any(axis=1)
+    notes: list[str] = []
+    for i in np.flatnonzero(kinked_columns | growing_columns):
+        notes.append(_not_differentiable(coords[i], kinked_columns[i]))
+    suspect = kinked_columns | growing_columns
     if direction == 0:
         suspect |= nonfinite  # a central sequence that met a non-finite value is redone one-sided
     else:
@@ -383,6 +392,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     evaluated, start, stride = samples
     x = float(x0[coordinate])
     spreads: list[float] = []
+    quotients: list[tuple] = []
     spread_noise = 0.0  # of the last step
     nonfinite = failed_above = failed_below = False
     moved = ev.moved
@@ -406,24 +416,54 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             # as `_argument_noise`, inline on this path of Python floats
             arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * abs(value)
             spread_noise += arguments
-            return value, noise + arguments / 2
+            noise = noise + arguments / 2
+            quotients.append((value, noise))
+            return value, noise
         signed = direction * h
         (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
         nonfinite = nonfinite or not math.isfinite(shifted)
         value = (shifted - f0) / signed
         noise = ev.precision * (abs(shifted) + abs(f0)) / h + EPS * abs(value)
-        return value, noise + 0.5 * ev.precision * (abs(x + signed) + abs(x)) / h * abs(value)
+        noise = noise + 0.5 * ev.precision * (abs(x + signed) + abs(x)) / h * abs(value)
+        quotients.append((value, noise))
+        return value, noise
 
     fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
     suspect, notes = False, []
     if direction == 0 and len(spreads) >= 3 and kinks(spreads, spread_noise):
-        notes.append(f"f does not look differentiable at x[{coordinate}]: the one-sided slopes differ")
+        notes.append(_not_differentiable(coordinate, True))
         half_spread = spreads[-1] / 2  # np.maximum's rule: NaN stays NaN
         error = error if (error >= half_spread or error != error) else half_spread
         suspect = True
+    elif rising(quotients):
+        notes.append(_not_differentiable(coordinate, False))
+        error = error if (error >= abs(value) or error != error) else abs(value)
+        suspect = True
     suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
     return value, error, suspect, nonfinite, notes, int(failed_above) - int(failed_below)
+
+
+def rising(quotients: list):
+    """Where the difference quotients grew over the last three steps, each time by more than
+    sqrt(STEP_RATIO), to far above their rounding: a jump (they grow like 1/h) or an infinite derivative
+    (cbrt at 0: like h**(-2/3)). `quotients` holds (quotient, its rounding) per step, arrays or floats;
+    False before four steps. (Rounding alone also grows like 1/h, where the derivative is about 0.)"""
+    if len(quotients) < 4:
+        last = quotients[-1][0] if quotients else 0.0
+        return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
+    (a, _), (b, _), (c, _), (d, noise) = ((abs(q), n) for q, n in quotients[-4:])
+    least = STEP_RATIO**0.5
+    return (b > least * a) & (c > least * b) & (d > least * c) & (d > 100 * noise)
+
+
+def _not_differentiable(coordinate: int, kinked: bool) -> str:
+    """The note for a kink (the one-sided slopes differ) or for quotients that grow (`rising`)."""
+    if kinked:
+        why = "the one-sided slopes differ"
+    else:
+        why = "its difference quotients grow as the step shrinks (a jump, or an infinite slope)"
+    return f"f does not look differentiable at x[{coordinate}]: {why}"
 
 
 def kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
