@@ -354,7 +354,7 @@ def _scalar_sequences(ev: Evaluator, x0, f0: float, coords, h0, direction: int) 
     xs = x0[coords].tolist()
     for k in range(MIN_ROWS):
         for x, column, first_step in zip(xs, columns, firsts):
-            h = (x + nth_step(first_step, k)) - x  # as the table computes it
+            h = (x + first_step / STEP_RATIO**k) - x  # as the table computes it (`nth_step`, inline)
             if not h > 0:
                 return None
             for sign in signs:
@@ -399,7 +399,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
 
     def estimate(k: int):
         nonlocal nonfinite, failed_above, failed_below, spread_noise
-        h = (x + nth_step(h0, k)) - x
+        h = (x + h0 / STEP_RATIO**k) - x  # `nth_step`, inline on this path of Python floats
         if direction == 0:
             if k < MIN_ROWS:
                 plus, minus = evaluated[start + k * stride], evaluated[start + k * stride + 1]
@@ -409,12 +409,12 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             failed_below = failed_below or not math.isfinite(minus)
             nonfinite = failed_above or failed_below
             value = (plus - minus) / (2 * h)
-            precision = ev.precision
+            precision, size = ev.precision, abs(value)
             spreads.append(abs(plus - 2 * f0 + minus) / h)
             spread_noise = precision * (abs(plus) + 2 * abs(f0) + abs(minus)) / h
-            noise = precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * abs(value)
+            noise = precision * (abs(plus) + abs(minus)) / (2 * h) + EPS * size
             # as `_argument_noise`, inline on this path of Python floats
-            arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * abs(value)
+            arguments = 0.5 * precision * (abs(x + h) + abs(x - h)) / h * size
             spread_noise += arguments
             noise = noise + arguments / 2
             quotients.append((value, noise))
@@ -452,9 +452,13 @@ def rising(quotients: list):
     if len(quotients) < 4:
         last = quotients[-1][0] if quotients else 0.0
         return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
-    (a, _), (b, _), (c, _), (d, noise) = ((abs(q), n) for q, n in quotients[-4:])
-    least = STEP_RATIO**0.5
-    return (b > least * a) & (c > least * b) & (d > least * c) & (d > 100 * noise)
+    (a, _), (b, _), (c, _), (d, noise) = quotients[-4:]
+    a, b, c, d = abs(a), abs(b), abs(c), abs(d)
+    return (b > _LEAST_GROWTH * a) & (c > _LEAST_GROWTH * b) & (d > _LEAST_GROWTH * c) & (d > 100 * noise)
+
+
+#: How much a quotient must grow from one step to the next for `rising`: halfway to 1/h's, on a log scale.
+_LEAST_GROWTH = STEP_RATIO**0.5
 
 
 def _not_differentiable(coordinate: int, kinked: bool) -> str:

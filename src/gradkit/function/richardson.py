@@ -87,7 +87,8 @@ def extrapolate(
         else:
             row = [first]
             entry = first
-            steps_changes.append(np.abs(first - previous[0]))
+            if k <= column + 1:
+                steps_changes.append(np.abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
                 row.append(entry)
@@ -151,6 +152,7 @@ def extrapolate_floats(
     """
     factors = _factors(power, max_rows)
     column, slowest, growth = _noise_test(power, order)
+    settling = STEP_RATIO**power
     previous: list[float] = []
     best = best_error = math.nan
     grown = 0
@@ -165,17 +167,20 @@ def extrapolate_floats(
         else:
             row = [first]
             entry = first
-            steps_changes.append(abs(first - previous[0]))
+            if k <= column + 1:
+                steps_changes.append(abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
                 row.append(entry)
-            seen = seen * growth
+            if seen:  # (zero stays zero: the checks below are the array version's, skipped when they cannot act)
+                seen = seen * growth
             if k > column:
                 change = abs(row[column] - previous[column])
                 if k > column + 1 and change > slowest * last_change and change <= NOISE_RELATIVE * abs(row[column]):
                     seen = 2 * change if 2 * change > seen else seen
                 last_change = change
-            noise = noise if (noise >= seen or noise != noise) else seen
+            if seen:
+                noise = noise if (noise >= seen or noise != noise) else seen
             floor = NOISE_GAIN * noise
             row_best = row_error = math.nan
             for m in range(1, k + 1):
@@ -189,16 +194,18 @@ def extrapolate_floats(
             noisy = row_error <= 1000 * NOISE_GAIN * noise
             grown = grown + 1 if k >= min_rows and noisy and row_error > 2 * best_error else 0
             best_decay = best_decay * growth
-            carried = NOISE_GAIN * seen / best_decay
-            best_error = best_error if (best_error >= carried or best_error != best_error) else carried
+            if seen:
+                carried = NOISE_GAIN * seen / best_decay
+                best_error = best_error if (best_error >= carried or best_error != best_error) else carried
             if row_error < best_error:
                 best, best_error, best_decay = row_best, row_error, 1.0
             previous = row
         if k + 1 >= min_rows:
             relative, rounding = target * abs(best), 4 * floor
             converged = best_error <= (relative if (relative >= rounding or relative != relative) else rounding)
-            tested = k > column + 1 or len(steps_changes) < 2
-            if converged and (tested or _settled(*steps_changes[-2:], rounding, STEP_RATIO**power)):
+            if converged and (
+                k > column + 1 or len(steps_changes) < 2 or _settled(*steps_changes[-2:], rounding, settling)
+            ):
                 return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
