@@ -149,6 +149,16 @@ def test_a_jump_or_an_infinite_slope_is_never_a_success_and_says_why(name, f, x)
         assert "grow as the step shrinks" in result.message or "one-sided slopes differ" in result.message, name
 
 
+@pytest.mark.parametrize("g", [np.sign, np.cbrt], ids=["sign", "cbrt"])
+def test_a_hessian_where_f_jumps_or_its_slope_is_infinite_is_never_a_success(g):
+    # the symmetric second differences of an odd g are exactly 0 at every step; the first differences of the
+    # same points grow like 1/h (or h**(-2/3)): that row and column of the Hessian do not exist
+    result = gk.hessian(lambda p: g(p[0]) + p[1] ** 2, np.array([0.0, 1.0]), full_output=True)
+    assert not result.success and "grow as the step shrinks" in result.message
+    assert np.isinf(result.error[0]).all() and np.isinf(result.error[:, 0]).all()
+    assert abs(result.value[1, 1] - 2.0) <= result.error[1, 1] < 1e-9
+
+
 def test_constant_or_rounding_quotients_are_not_taken_for_jumps():
     # a Jacobian column that is exactly 0 (sin(p0) does not depend on p1), and the gradient of a large loss
     # at its minimum, where the quotients are rounding that grows like 1/h: neither is a jump

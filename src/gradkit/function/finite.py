@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -330,7 +331,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     kinked_columns, growing_columns = kinked.reshape(m, -1).any(axis=1), growing.reshape(m, -1).any(axis=1)
     notes: list[str] = []
     for i in np.flatnonzero(kinked_columns | growing_columns):
-        notes.append(_not_differentiable(coords[i], kinked_columns[i]))
+        notes.append(not_differentiable(coords[i], kinked_columns[i]))
     suspect = kinked_columns | growing_columns
     if direction == 0:
         suspect |= nonfinite  # a central sequence that met a non-finite value is redone one-sided
@@ -432,36 +433,38 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     value, error = fit.value, fit.error
     suspect, notes = False, []
     if direction == 0 and len(spreads) >= 3 and kinks(spreads, spread_noise):
-        notes.append(_not_differentiable(coordinate, True))
+        notes.append(not_differentiable(coordinate, True))
         half_spread = spreads[-1] / 2  # np.maximum's rule: NaN stays NaN
         error = error if (error >= half_spread or error != error) else half_spread
         suspect = True
     elif rising(quotients):
-        notes.append(_not_differentiable(coordinate, False))
+        notes.append(not_differentiable(coordinate, False))
         error = error if (error >= abs(value) or error != error) else abs(value)
         suspect = True
     suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
     return value, error, suspect, nonfinite, notes, int(failed_above) - int(failed_below)
 
 
-def rising(quotients: list):
-    """Where the difference quotients grew over the last three steps, each time by more than
+def rising(quotients: list, steps: int = 3):
+    """Where the difference quotients grew over the last `steps` steps, each time by more than
     sqrt(STEP_RATIO), to far above their rounding: a jump (they grow like 1/h) or an infinite derivative
     (cbrt at 0: like h**(-2/3)). `quotients` holds (quotient, its rounding) per step, arrays or floats;
-    False before four steps. (Rounding alone also grows like 1/h, where the derivative is about 0.)"""
-    if len(quotients) < 4:
+    False before ``steps + 1`` of them. (Rounding alone also grows like 1/h, where the derivative is about 0.)"""
+    if len(quotients) <= steps:
         last = quotients[-1][0] if quotients else 0.0
         return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
-    (a, _), (b, _), (c, _), (d, noise) = quotients[-4:]
-    a, b, c, d = abs(a), abs(b), abs(c), abs(d)
-    return (b > _LEAST_GROWTH * a) & (c > _LEAST_GROWTH * b) & (d > _LEAST_GROWTH * c) & (d > 100 * noise)
+    sizes = [abs(q) for q, _ in quotients[-steps - 1 :]]
+    grew = sizes[-1] > 100 * quotients[-1][1]
+    for before, after in pairwise(sizes):
+        grew = grew & (after > _LEAST_GROWTH * before)
+    return grew
 
 
 #: How much a quotient must grow from one step to the next for `rising`: halfway to 1/h's, on a log scale.
 _LEAST_GROWTH = STEP_RATIO**0.5
 
 
-def _not_differentiable(coordinate: int, kinked: bool) -> str:
+def not_differentiable(coordinate: int, kinked: bool) -> str:
     """The note for a kink (the one-sided slopes differ) or for quotients that grow (`rising`)."""
     if kinked:
         why = "the one-sided slopes differ"

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.finite import Columns
+from gradkit.function.finite import Columns, not_differentiable, rising
 from gradkit.function.problem import (
     Problem,
     all_finite,
@@ -174,12 +174,12 @@ def _hessian_matrix(
     if method == "central":
         return _one_step(problem, estimated, failed)
     if problem.step is not None:
-        value, error, side = _extrapolated(problem, problem.step[problem.coords], failed)
-        return value, error, _notes(problem.coords, side != 0)
+        value, error, side, jumping = _extrapolated(problem, problem.step[problem.coords], failed)
+        return (*_without_jumps(problem.coords, value, error, jumping), _notes(problem.coords, side != 0, jumping))
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
-    value, error, side = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
+    value, error, side, jumping = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
     magnitude = np.abs(value).max(initial=0.0)
     unsure = ~within(magnitude, error, rtol, atol)
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
@@ -188,14 +188,23 @@ def _hessian_matrix(
     one_sided = side != 0
     if np.count_nonzero(again):
         relative = np.where(again, ~first, first)
-        retry_value, retry_error, retry_side = _extrapolated(
+        retry_value, retry_error, retry_side, retry_jumping = _extrapolated(
             problem, first_richardson_step(x, relative=relative), failed
         )
         better = retry_error < error
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
         kept = better.any(axis=1)
         one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
-    return value, error, _notes(problem.coords, one_sided)
+        jumping = jumping | retry_jumping
+    return (*_without_jumps(problem.coords, value, error, jumping), _notes(problem.coords, one_sided, jumping))
+
+
+def _without_jumps(coords, value, error, jumping) -> tuple[np.ndarray, np.ndarray]:
+    """Where f jumps along a coordinate (or its slope is infinite) its row and column of the Hessian do not
+    exist: their error is infinite."""
+    if np.count_nonzero(jumping):
+        error = np.where(jumping[:, None] | jumping[None, :], np.inf, error)
+    return value, error
 
 
 def _one_step(problem: Problem, estimated: bool, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -218,14 +227,20 @@ def _one_step(problem: Problem, estimated: bool, failed: np.ndarray) -> tuple[np
     return fine, np.abs(fine - coarse) / (2 ** _power(side) - 1) + 4 * noise, notes
 
 
-def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Richardson extrapolation of second differences at the steps ``nth_step(h0, k)``; also the sides taken."""
+def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Richardson extrapolation of second differences at the steps ``nth_step(h0, k)``; also the sides taken,
+    and where f's own difference quotients grow as the steps shrink (a jump: no Hessian there)."""
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     x = x0[coords]
     side, h0 = _sides(problem, h0)
-    at_step = lambda k: _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed)  # noqa: E731
+    firsts: list = []
+
+    def at_step(k):
+        return _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed, firsts)
+
     fit = extrapolate(at_step, power=_power(side), order=2)
-    return fit.value, fit.error, side
+    # second differences may settle at once where f jumps (sign at 0 gives 0 at every step): two steps' growth
+    return fit.value, fit.error, side, rising(firsts, steps=2)
 
 
 def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,8 +253,11 @@ def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bounded_first_steps(x, h0, problem.bounds[0][coords], problem.bounds[1][coords], reach=2)
 
 
-def _notes(coords: np.ndarray, one_sided: np.ndarray) -> list[str]:
-    return [f"x[{c}] is near a bound: one-sided differences" for c in coords[one_sided]]
+def _notes(coords: np.ndarray, one_sided: np.ndarray, jumping: np.ndarray | None = None) -> list[str]:
+    notes = [f"x[{c}] is near a bound: one-sided differences" for c in coords[one_sided]]
+    if jumping is not None:
+        notes += [not_differentiable(c, kinked=False) for c in coords[jumping]]
+    return notes
 
 
 def _power(side: np.ndarray) -> int:
@@ -248,10 +266,11 @@ def _power(side: np.ndarray) -> int:
 
 
 def _second_differences(
-    ev, x0, f0, coords, h: np.ndarray, side: np.ndarray, failed: np.ndarray
+    ev, x0, f0, coords, h: np.ndarray, side: np.ndarray, failed: np.ndarray, firsts: list | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The matrix of second differences at steps `h` and its rounding, one-sided where `side` is +-1;
-    marks in `failed` the coordinates of the differences where f was not finite.
+    marks in `failed` the coordinates of the differences where f was not finite, and appends to `firsts`
+    the first differences of the diagonal's points with their rounding (for `rising`).
 
     Diagonal: ``(f(x+h) - 2 f(x) + f(x-h)) / h**2``, or one-sided ``(f(x+2sh) - 2 f(x+sh) + f(x)) / h**2``.
     Mixed: ``(f(x+P_i+P_j) - f(x+P_i+M_j) - f(x+M_i+P_j) + f(x+M_i+M_j)) / (D_i D_j)`` with
@@ -289,6 +308,8 @@ def _second_differences(
     # about precision / 2 * |x_i| * |df/dx_i| at each point (a slope from the diagonal's two points).
     slope = np.abs(at_near - at_far) / np.abs(near - far)
     moved = 0.5 * precision * np.abs(x0[coords]) * slope
+    if firsts is not None:
+        firsts.append((slope, (precision * (np.abs(at_near) + np.abs(at_far)) + 2 * moved) / np.abs(near - far)))
     noise[diagonal, diagonal] = (
         precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) + 4 * moved
     ) / h**2
