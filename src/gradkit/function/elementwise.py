@@ -8,7 +8,7 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
-from gradkit.function.finite import kinks, rising
+from gradkit.function.finite import GROWING, KINKED, kinks, rising
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate, nth_step
 from gradkit.function.steps import (
@@ -153,14 +153,11 @@ def derivative(
             kinked = kinks(spreads, slopes[-1][1])
             error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
             if np.count_nonzero(kinked):
-                notes.append("f does not look differentiable at some elements: the one-sided slopes differ")
+                notes.append(f"f does not look differentiable at some elements: {KINKED}")
         growing = rising(quotients) & ~kinked
         if np.count_nonzero(growing):
             error = np.where(growing, np.maximum(error, np.abs(value)), error)
-            notes.append(
-                "f does not look differentiable at some elements: its difference quotients grow as the step "
-                "shrinks (a jump, or an infinite slope)"
-            )
+            notes.append(f"f does not look differentiable at some elements: {GROWING}")
         return value, error
 
     def sequence(at, f_at, *, relative):

@@ -466,11 +466,12 @@ _LEAST_GROWTH = STEP_RATIO**0.5
 
 def not_differentiable(coordinate: int, kinked: bool) -> str:
     """The note for a kink (the one-sided slopes differ) or for quotients that grow (`rising`)."""
-    if kinked:
-        why = "the one-sided slopes differ"
-    else:
-        why = "its difference quotients grow as the step shrinks (a jump, or an infinite slope)"
-    return f"f does not look differentiable at x[{coordinate}]: {why}"
+    return f"f does not look differentiable at x[{coordinate}]: {KINKED if kinked else GROWING}"
+
+
+#: Why f does not look differentiable: the one-sided slopes differ (`kinks`), or the quotients grow (`rising`).
+KINKED = "the one-sided slopes differ"
+GROWING = "its difference quotients grow as the step shrinks (a jump, or an infinite slope)"
 
 
 def kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:

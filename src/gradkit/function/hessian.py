@@ -175,7 +175,7 @@ def _hessian_matrix(
         return _one_step(problem, estimated, failed)
     if problem.step is not None:
         value, error, side, jumping = _extrapolated(problem, problem.step[problem.coords], failed)
-        return (*_without_jumps(problem.coords, value, error, jumping), _notes(problem.coords, side != 0, jumping))
+        return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, side != 0, jumping)
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
@@ -196,15 +196,15 @@ def _hessian_matrix(
         kept = better.any(axis=1)
         one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
         jumping = jumping | retry_jumping
-    return (*_without_jumps(problem.coords, value, error, jumping), _notes(problem.coords, one_sided, jumping))
+    return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, one_sided, jumping)
 
 
-def _without_jumps(coords, value, error, jumping) -> tuple[np.ndarray, np.ndarray]:
+def _unknown_where_jumping(error: np.ndarray, jumping: np.ndarray) -> np.ndarray:
     """Where f jumps along a coordinate (or its slope is infinite) its row and column of the Hessian do not
     exist: their error is infinite."""
     if np.count_nonzero(jumping):
         error = np.where(jumping[:, None] | jumping[None, :], np.inf, error)
-    return value, error
+    return error
 
 
 def _one_step(problem: Problem, estimated: bool, failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:

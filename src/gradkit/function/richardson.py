@@ -44,6 +44,8 @@ def nth_step(h0, k: int):
     return h0 / STEP_RATIO**k
 
 
+#: The Neville column whose changes from row to row tell noise from truncation: the first extrapolated one.
+NOISE_COLUMN = 1
 #: A row difference counts as rounding noise only while it is this small against the entries: larger
 #: differences are those of steps still too long for f (sin(1000 x) at h = 0.01), not noise.
 NOISE_RELATIVE = 1e-2
@@ -73,7 +75,7 @@ def extrapolate(
     best = best_error = None
     grown = 0
     factors = _factors(power, max_rows)
-    column, slowest, growth = _noise_test(power, order)
+    slowest, growth = _noise_test(power, order)
     seen = last_change = best_decay = None
     steps_changes: list = []  # of the raw estimates, row to row
     for k in range(max_rows):
@@ -87,7 +89,7 @@ def extrapolate(
         else:
             row = [first]
             entry = first
-            if k <= column + 1:
+            if k <= NOISE_COLUMN + 1:
                 steps_changes.append(np.abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
@@ -95,10 +97,10 @@ def extrapolate(
             # The noise seen in the rows so far, grown to this row's step; and this row's, where its change
             # in the noise column stopped shrinking as truncation errors shrink, and is small against D.
             seen = seen * growth
-            if k > column:
-                change = np.abs(row[column] - previous[column])
+            if k > NOISE_COLUMN:
+                change = np.abs(row[NOISE_COLUMN] - previous[NOISE_COLUMN])
                 if last_change is not None:
-                    noisy = (change > slowest * last_change) & (change <= NOISE_RELATIVE * np.abs(row[column]))
+                    noisy = (change > slowest * last_change) & (change <= NOISE_RELATIVE * np.abs(row[NOISE_COLUMN]))
                     seen = np.maximum(seen, np.where(noisy, 2 * change, 0.0))
                 last_change = change
             noise = np.maximum(noise, seen)
@@ -127,7 +129,7 @@ def extrapolate(
             previous = row
         converged = k + 1 >= min_rows and np.all(best_error <= np.maximum(target * np.abs(best), 4 * floor))
         # before the noise test has run, a stop also needs the raw estimates' last changes to look settled
-        tested = k > column + 1 or len(steps_changes) < 2
+        tested = k > NOISE_COLUMN + 1 or len(steps_changes) < 2
         if converged and (tested or np.all(_settled(*steps_changes[-2:], 4 * floor, STEP_RATIO**power))):
             return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
@@ -151,7 +153,7 @@ def extrapolate_floats(
     propagates through the error maxima as `np.maximum` propagates it).
     """
     factors = _factors(power, max_rows)
-    column, slowest, growth = _noise_test(power, order)
+    slowest, growth = _noise_test(power, order)
     settling = STEP_RATIO**power
     previous: list[float] = []
     best = best_error = math.nan
@@ -167,16 +169,20 @@ def extrapolate_floats(
         else:
             row = [first]
             entry = first
-            if k <= column + 1:
+            if k <= NOISE_COLUMN + 1:
                 steps_changes.append(abs(first - previous[0]))
             for m in range(1, k + 1):
                 entry = entry + (entry - previous[m - 1]) / factors[m]
                 row.append(entry)
             if seen:  # (zero stays zero: the checks below are the array version's, skipped when they cannot act)
                 seen = seen * growth
-            if k > column:
-                change = abs(row[column] - previous[column])
-                if k > column + 1 and change > slowest * last_change and change <= NOISE_RELATIVE * abs(row[column]):
+            if k > NOISE_COLUMN:
+                change = abs(row[NOISE_COLUMN] - previous[NOISE_COLUMN])
+                if (
+                    k > NOISE_COLUMN + 1
+                    and change > slowest * last_change
+                    and change <= NOISE_RELATIVE * abs(row[NOISE_COLUMN])
+                ):
                     seen = 2 * change if 2 * change > seen else seen
                 last_change = change
             if seen:
@@ -204,7 +210,7 @@ def extrapolate_floats(
             relative, rounding = target * abs(best), 4 * floor
             converged = best_error <= (relative if (relative >= rounding or relative != relative) else rounding)
             if converged and (
-                k > column + 1 or len(steps_changes) < 2 or _settled(*steps_changes[-2:], rounding, settling)
+                k > NOISE_COLUMN + 1 or len(steps_changes) < 2 or _settled(*steps_changes[-2:], rounding, settling)
             ):
                 return Extrapolation(best, best_error, k + 1)
         if grown >= 2:
@@ -222,14 +228,15 @@ def _settled(earlier, later, floor, ratio):
 
 
 @lru_cache(maxsize=16)
-def _noise_test(power: int, order: int) -> tuple[int, float, float]:
-    """How a table tells rounding noise from truncation error: (column, slowest, growth).
+def _noise_test(power: int, order: int) -> tuple[float, float]:
+    """How a table tells rounding noise from truncation error: (slowest, growth).
 
-    Down `column` 1 of the Neville table, the change from row to row shrinks by ``STEP_RATIO**(2*power)``
-    while truncation errors dominate, and grows by `growth` = ``STEP_RATIO**order`` once rounding noise
-    does. A change more than `slowest` times the last one, halfway between the two on a log scale, is noise.
+    Down column `NOISE_COLUMN` of the Neville table, the change from row to row shrinks by
+    ``STEP_RATIO**(2*power)`` while truncation errors dominate, and grows by `growth` = ``STEP_RATIO**order``
+    once rounding noise does. A change more than `slowest` times the last one, halfway between the two on a
+    log scale, is noise.
     """
-    return 1, STEP_RATIO ** ((order - 2 * power) / 2), STEP_RATIO**order
+    return STEP_RATIO ** ((order - 2 * power) / 2), STEP_RATIO**order
 
 
 @lru_cache(maxsize=16)
