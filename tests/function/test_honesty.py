@@ -159,6 +159,70 @@ def test_a_hessian_where_f_jumps_or_its_slope_is_infinite_is_never_a_success(g):
     assert abs(result.value[1, 1] - 2.0) <= result.error[1, 1] < 1e-9
 
 
+SIN1, COS1 = np.sin(1.0), np.cos(1.0)
+SLOPE_KINKS = [
+    # (name, f, where f'' jumps, f'' on the left and on the right, f' there)
+    ("x|x| at 0", lambda t: t * np.abs(t), 0.0, -2.0, 2.0, 0.0),
+    ("max(x, 0)^2 at 0", lambda t: np.maximum(t, 0.0) ** 2, 0.0, 0.0, 2.0, 0.0),
+    ("max(x-1, 0)^2 + sin(x) at 1", lambda t: np.maximum(t - 1, 0.0) ** 2 + np.sin(t), 1.0, -SIN1, 2 - SIN1, COS1),
+    ("Huber loss at its corner", lambda t: np.where(np.abs(t) <= 1, t * t / 2, np.abs(t) - 0.5), 1.0, 1.0, 0.0, 1.0),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "x", "left", "right", "slope"), SLOPE_KINKS, ids=[k[0] for k in SLOPE_KINKS])
+def test_a_kink_of_the_slope_is_never_a_successful_second_derivative(name, f, x, left, right, slope):
+    # f' exists but f'' does not: the symmetric second differences settle at once (on 0 for x|x|, on the
+    # mean of the two sides for max(x, 0)^2), so only the one-sided second derivatives show the kink. The
+    # answer is then within its error estimate of both one-sided values.
+    results = {
+        "derivative": gk.derivative(f, np.array([x]), order=2, full_output=True),
+        "hessian": gk.hessian(lambda p: f(p[0]) + p[1] ** 2, np.array([x, 1.0]), full_output=True),
+    }
+    for kind, result in results.items():
+        value, error = np.ravel(result.value)[0], np.ravel(result.error)[0]
+        assert not result.success, (name, kind)
+        assert "twice differentiable" in result.message, (name, kind)
+        assert abs(value - left) <= 1.01 * error and abs(value - right) <= 1.01 * error, (name, kind, value, error)
+    hessian = results["hessian"]
+    assert abs(hessian.value[1, 1] - 2.0) <= hessian.error[1, 1] < 1e-9  # the other coordinate is unharmed
+    # f' exists, but central differences converge to it only like h there: the estimate still bounds the error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gradient = gk.grad(lambda p: f(p[0]), np.array([x]), full_output=True)
+    assert abs(gradient.value[0] - slope) <= gradient.error[0]
+
+
+@pytest.mark.parametrize(("name", "f", "x", "left", "right", "slope"), SLOPE_KINKS, ids=[k[0] for k in SLOPE_KINKS])
+def test_beside_a_kink_of_the_slope_the_second_derivative_is_a_success(name, f, x, left, right, slope):
+    for offset, exact in ((-0.25, left), (0.25, right)):
+        if "sin" in name:  # f'' is 2 [x > 1] - sin(x)
+            exact = 2.0 * (offset > 0) - np.sin(x + offset)
+        result = gk.derivative(f, np.array([x + offset]), order=2, full_output=True)
+        assert result.success and "differentiable" not in result.message, (name, offset)
+        assert abs(result.value[0] - exact) <= 1e-8
+
+
+def test_smooth_second_derivatives_are_not_taken_for_kinks_of_the_slope():
+    # functions that lose digits inside (sqrt(1 + 9 x^2) - 1 near 0) or are exactly linear (all rounding):
+    # their one-sided second derivatives move with the noise as much as they differ, never settling apart
+    cases = [
+        (lambda t: np.sqrt(1 + 9 * t * t) - 1, [3e-5, 4.4e-4, 0.01, 1.0]),
+        (lambda t: (20 * t + 0.5 * t - np.arctan(0.5)) + np.arctan(0.5) - 20.5 * t, [1.37e-4, -0.271, 3.0]),
+        (lambda t: np.exp(t) - 1 - t, [1e-5, 1e-3, 0.5]),
+        (lambda t: np.sin(1000 * t), [0.1, 1.0]),
+        (lambda t: t**4 - 3 * t**3, [0.0, 1e-8, 2.0]),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f, points in cases:
+            for x in points:
+                for result in (
+                    gk.derivative(f, np.array([x]), order=2, full_output=True),
+                    gk.hessian(lambda p, f=f: f(p[0]), np.array([x]), full_output=True),
+                ):
+                    assert "twice differentiable" not in result.message, x
+
+
 def test_constant_or_rounding_quotients_are_not_taken_for_jumps():
     # a Jacobian column that is exactly 0 (sin(p0) does not depend on p1), and the gradient of a large loss
     # at its minimum, where the quotients are rounding that grows like 1/h: neither is a jump

@@ -8,9 +8,9 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
-from gradkit.function.finite import GROWING, KINKED, kinks, rising
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
 from gradkit.function.richardson import extrapolate, nth_step
+from gradkit.function.smoothness import GROWING, KINKED, curvature_kinks, kinks, not_twice_differentiable, rising
 from gradkit.function.steps import (
     EPS,
     check_step,
@@ -129,15 +129,18 @@ def derivative(
         spread = sum(
             abs(w) * (np.abs(s) + 0.5 * np.abs(at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
         )
-        if slopes is not None:  # the one-sided slopes' difference and its rounding, to see a kink
+        if slopes is not None:  # what shows a kink: the one-sided slopes' difference and its rounding, or
             below, above = samples[radius - 1], samples[radius + 1]
-            slopes.append((np.abs(above - 2 * f_at + below) / h, watch.precision * spread / h))
+            if order == 1:
+                slopes.append((np.abs(above - 2 * f_at + below) / h, watch.precision * spread / h))
+            else:  # for a second derivative, the points x +- h and how far f moves over x's rounding
+                slopes.append((h, above, below, 0.5 * watch.precision * (np.abs(at) + h) * slope))
         return value, watch.precision * spread / h**order
 
     def extrapolated(h0, at=point, f_at=f0):
         """The sequence at steps ``nth_step(h0, k)``; for first derivatives, where the one-sided slopes stay apart
         (a kink: no derivative), an error of at least half their difference."""
-        slopes = [] if order == 1 else None
+        slopes = [] if order <= 2 else None
         quotients = []
 
         def row(k):
@@ -148,12 +151,17 @@ def derivative(
         fit = extrapolate(row, power=2, order=order)
         value, error = np.array(fit.value), np.array(fit.error)
         kinked = np.zeros(value.shape, dtype=bool)
-        if slopes is not None and len(slopes) >= 3:
+        if order == 1 and len(slopes) >= 3:
             spreads = [spread for spread, _ in slopes]
             kinked = kinks(spreads, slopes[-1][1])
             error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
             if np.count_nonzero(kinked):
                 notes.append(f"f does not look differentiable at some elements: {KINKED}")
+        elif order == 2 and len(slopes) >= 3:
+            kinked, spread = curvature_kinks(slopes, f_at, watch.precision)
+            error = np.where(kinked, np.maximum(error, spread / 2), error)
+            if np.count_nonzero(kinked):
+                notes.append(not_twice_differentiable("some elements"))
         growing = rising(quotients) & ~kinked
         if np.count_nonzero(growing):
             error = np.where(growing, np.maximum(error, np.abs(value)), error)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
 from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step
+from gradkit.function.smoothness import kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -443,40 +443,3 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         suspect = True
     suspect = suspect or (nonfinite if direction == 0 else not math.isfinite(value))
     return value, error, suspect, nonfinite, notes, int(failed_above) - int(failed_below)
-
-
-def rising(quotients: list, steps: int = 3):
-    """Where the difference quotients grew over the last `steps` steps, each time by more than
-    sqrt(STEP_RATIO), to far above their rounding: a jump (they grow like 1/h) or an infinite derivative
-    (cbrt at 0: like h**(-2/3)). `quotients` holds (quotient, its rounding) per step, arrays or floats;
-    False before ``steps + 1`` of them. (Rounding alone also grows like 1/h, where the derivative is about 0.)"""
-    if len(quotients) <= steps:
-        last = quotients[-1][0] if quotients else 0.0
-        return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
-    sizes = [abs(q) for q, _ in quotients[-steps - 1 :]]
-    grew = sizes[-1] > 100 * quotients[-1][1]
-    for before, after in pairwise(sizes):
-        grew = grew & (after > _LEAST_GROWTH * before)
-    return grew
-
-
-#: How much a quotient must grow from one step to the next for `rising`: halfway to 1/h's, on a log scale.
-_LEAST_GROWTH = STEP_RATIO**0.5
-
-
-def not_differentiable(coordinate: int, kinked: bool) -> str:
-    """The note for a kink (the one-sided slopes differ) or for quotients that grow (`rising`)."""
-    return f"f does not look differentiable at x[{coordinate}]: {KINKED if kinked else GROWING}"
-
-
-#: Why f does not look differentiable: the one-sided slopes differ (`kinks`), or the quotients grow (`rising`).
-KINKED = "the one-sided slopes differ"
-GROWING = "its difference quotients grow as the step shrinks (a jump, or an infinite slope)"
-
-
-def kinks(spreads: list[np.ndarray], noise: np.ndarray) -> np.ndarray:
-    """Where the one-sided slopes stopped converging to each other over the last three steps."""
-    a, b, c = spreads[-3], spreads[-2], spreads[-1]
-    stalled = (b > 0.75 * a) & (c > 0.75 * b)
-    # Rounding noise also stops the spread from shrinking; a kink's spread stands far above it.
-    return stalled & (c > 100 * noise)

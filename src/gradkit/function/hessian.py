@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.finite import Columns, not_differentiable, rising
+from gradkit.function.finite import Columns
 from gradkit.function.problem import (
     Problem,
     all_finite,
@@ -20,6 +20,12 @@ from gradkit.function.problem import (
     wrt_indices,
 )
 from gradkit.function.richardson import extrapolate, nth_step
+from gradkit.function.smoothness import (
+    curvature_kinks,
+    not_differentiable,
+    not_twice_differentiable,
+    rising,
+)
 from gradkit.function.steps import (
     bounded_first_steps,
     first_richardson_step,
@@ -174,12 +180,12 @@ def _hessian_matrix(
     if method == "central":
         return _one_step(problem, estimated, failed)
     if problem.step is not None:
-        value, error, side, jumping = _extrapolated(problem, problem.step[problem.coords], failed)
-        return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, side != 0, jumping)
+        value, error, side, jumping, kinked = _extrapolated(problem, problem.step[problem.coords], failed)
+        return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, side != 0, jumping, kinked)
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
-    value, error, side, jumping = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
+    value, error, side, jumping, kinked = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
     magnitude = np.abs(value).max(initial=0.0)
     unsure = ~within(magnitude, error, rtol, atol)
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
@@ -188,15 +194,15 @@ def _hessian_matrix(
     one_sided = side != 0
     if np.count_nonzero(again):
         relative = np.where(again, ~first, first)
-        retry_value, retry_error, retry_side, retry_jumping = _extrapolated(
+        retry_value, retry_error, retry_side, retry_jumping, retry_kinked = _extrapolated(
             problem, first_richardson_step(x, relative=relative), failed
         )
         better = retry_error < error
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
         kept = better.any(axis=1)
         one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
-        jumping = jumping | retry_jumping
-    return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, one_sided, jumping)
+        jumping, kinked = jumping | retry_jumping, kinked | retry_kinked
+    return value, _unknown_where_jumping(error, jumping), _notes(problem.coords, one_sided, jumping, kinked)
 
 
 def _unknown_where_jumping(error: np.ndarray, jumping: np.ndarray) -> np.ndarray:
@@ -233,14 +239,21 @@ def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple
     ev, x0, f0, coords = problem.evaluator, problem.x0, problem.f0, problem.coords
     x = x0[coords]
     side, h0 = _sides(problem, h0)
-    firsts: list = []
+    trace: list = []
 
     def at_step(k):
-        return _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed, firsts)
+        return _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed, trace)
 
     fit = extrapolate(at_step, power=_power(side), order=2)
+    value, error = fit.value, fit.error
     # second differences may settle at once where f jumps (sign at 0 gives 0 at every step): two steps' growth
-    return fit.value, fit.error, side, rising(firsts, steps=2)
+    jumping = rising([(slope, rounding) for *_, slope, rounding in trace], steps=2)
+    # ... and where f's slope has a kink (x|x| at 0 gives 0, max(x, 0)**2 the mean of the two sides)
+    kinked, spread = curvature_kinks([point for *point, _, _ in trace], f0, ev.precision)
+    kinked = kinked & (side == 0) & ~jumping
+    if np.count_nonzero(kinked):  # the diagonal element is one side's or the other's, or their mean
+        error = np.maximum(error, np.diag(np.where(kinked, spread / 2, 0.0)))
+    return value, error, side, jumping, kinked
 
 
 def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -253,10 +266,12 @@ def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bounded_first_steps(x, h0, problem.bounds[0][coords], problem.bounds[1][coords], reach=2)
 
 
-def _notes(coords: np.ndarray, one_sided: np.ndarray, jumping: np.ndarray | None = None) -> list[str]:
+def _notes(coords: np.ndarray, one_sided: np.ndarray, jumping=None, kinked=None) -> list[str]:
     notes = [f"x[{c}] is near a bound: one-sided differences" for c in coords[one_sided]]
     if jumping is not None:
         notes += [not_differentiable(c, kinked=False) for c in coords[jumping]]
+    if kinked is not None:
+        notes += [not_twice_differentiable(f"x[{c}]") for c in coords[kinked & ~jumping]]
     return notes
 
 
@@ -266,11 +281,12 @@ def _power(side: np.ndarray) -> int:
 
 
 def _second_differences(
-    ev, x0, f0, coords, h: np.ndarray, side: np.ndarray, failed: np.ndarray, firsts: list | None = None
+    ev, x0, f0, coords, h: np.ndarray, side: np.ndarray, failed: np.ndarray, trace: list | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The matrix of second differences at steps `h` and its rounding, one-sided where `side` is +-1;
-    marks in `failed` the coordinates of the differences where f was not finite, and appends to `firsts`
-    the first differences of the diagonal's points with their rounding (for `rising`).
+    marks in `failed` the coordinates of the differences where f was not finite, and appends to `trace`
+    the diagonal's steps, points and argument rounding (central: f(x+h), f(x-h), for `curvature_kinks`)
+    and their first differences with their rounding (for `rising`).
 
     Diagonal: ``(f(x+h) - 2 f(x) + f(x-h)) / h**2``, or one-sided ``(f(x+2sh) - 2 f(x+sh) + f(x)) / h**2``.
     Mixed: ``(f(x+P_i+P_j) - f(x+P_i+M_j) - f(x+M_i+P_j) + f(x+M_i+M_j)) / (D_i D_j)`` with
@@ -308,8 +324,9 @@ def _second_differences(
     # about precision / 2 * |x_i| * |df/dx_i| at each point (a slope from the diagonal's two points).
     slope = np.abs(at_near - at_far) / np.abs(near - far)
     moved = 0.5 * precision * np.abs(x0[coords]) * slope
-    if firsts is not None:
-        firsts.append((slope, (precision * (np.abs(at_near) + np.abs(at_far)) + 2 * moved) / np.abs(near - far)))
+    if trace is not None:
+        first_rounding = (precision * (np.abs(at_near) + np.abs(at_far)) + 2 * moved) / np.abs(near - far)
+        trace.append((h, at_near, at_far, moved, slope, first_rounding))
     noise[diagonal, diagonal] = (
         precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) + 4 * moved
     ) / h**2
