@@ -43,6 +43,15 @@ def copy_bandwidth(source: np.ndarray) -> float:
     return 2 * source.nbytes / seconds
 
 
+def zeroing_time(source: np.ndarray) -> float:
+    """Seconds the operating system takes to hand out one fresh array of `source`'s size: a first write into
+    a new array (its pages faulted in and zeroed) less a write into one already touched."""
+    warm = np.empty_like(source)
+    warm.fill(0.0)
+    fresh = best_time(lambda: np.empty_like(source).fill(1.0), 5)
+    return max(fresh - best_time(lambda: warm.fill(1.0), 5), 0.0)
+
+
 def contenders(f: np.ndarray, case: str, threads: int) -> dict[str, Callable[[], object]]:
     import numba
 
@@ -127,18 +136,27 @@ def timing_table(repeats: int, threads: int, sizes: list[str]) -> None:
             f"== {label} float64: bytes floor {floor * 1e3:.1f} ms (one read of {f.nbytes / 2**20:.0f} MiB "
             f"+ {f.ndim} output writes at the {bandwidth / 1e9:.1f} GB/s of a copy of this array)"
         )
+        zeroing = zeroing_time(f)
+        plain_floor = floor + f.ndim * zeroing
+        print(
+            f"   plain-call floor {plain_floor * 1e3:.1f} ms: the bytes floor + the operating system zeroing "
+            f"{f.ndim} fresh outputs ({zeroing * 1e3:.1f} ms each, one thread)"
+        )
         print(header)
+        bounds = []
         for case in ("unit", "coords", "edge_order=2", "accuracy=4"):
             numpy_time = None
             for name, call in contenders(f, case, threads).items():
                 seconds = best_time(call, repeats)
                 if name.startswith("numpy"):
                     numpy_time = seconds
+                    bounds.append(f"{numpy_time / plain_floor:.2f}x ({case})")
                 speedup = f"{numpy_time / seconds:8.2f}x" if numpy_time else ""
                 print(
                     f"{case:<14} {name:<28} {seconds * 1e3:9.1f} {moved / seconds / 1e9:7.1f} "
                     f"{seconds / floor:8.2f} {speedup:>9}"
                 )
+        print(f"at one thread, no plain call can be faster than NumPy by more than {', '.join(bounds)}")
         print()
 
 
