@@ -9,7 +9,7 @@ import numpy as np
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
-from gradkit.function.richardson import extrapolate, nth_step
+from gradkit.function.richardson import extrapolate, nth_step, replayable
 from gradkit.function.smoothness import GROWING, KINKED, curvature_kinks, kinks, not_twice_differentiable, rising
 from gradkit.function.steps import (
     EPS,
@@ -117,7 +117,7 @@ def derivative(
     scale = step_scale(point)
     notes: list[str] = []
 
-    def estimate_at(h, at=point, f_at=f0, accuracy=2, slopes=None):
+    def estimate_at(h, at=point, f_at=f0, accuracy=2, seen=None):
         radius = central_radius(order, accuracy)
         offsets = np.arange(-radius, radius + 1)
         weights = stencil(order, offsets)
@@ -129,39 +129,50 @@ def derivative(
         spread = sum(
             abs(w) * (np.abs(s) + 0.5 * np.abs(at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
         )
-        if slopes is not None:  # what shows a kink: the one-sided slopes' difference and its rounding, or
+        if seen is not None:  # what shows a kink (see smoothness.py)
+            slopes, curvature = seen
             below, above = samples[radius - 1], samples[radius + 1]
-            if order == 1:
+            if order == 1:  # the one-sided slopes' difference and its rounding
                 slopes.append((np.abs(above - 2 * f_at + below) / h, watch.precision * spread / h))
-            else:  # for a second derivative, the points x +- h and how far f moves over x's rounding
-                slopes.append((h, above, below, 0.5 * watch.precision * (np.abs(at) + h) * slope))
+            # the points x +- h, and how far f moves over x's rounding
+            curvature.append((h, above, below, 0.5 * watch.precision * (np.abs(at) + h) * slope))
         return value, watch.precision * spread / h**order
 
     def extrapolated(h0, at=point, f_at=f0):
-        """The sequence at steps ``nth_step(h0, k)``; for first derivatives, where the one-sided slopes stay apart
-        (a kink: no derivative), an error of at least half their difference."""
-        slopes = [] if order <= 2 else None
+        """The sequence at steps ``nth_step(h0, k)``. For first derivatives, where the one-sided slopes stay
+        apart (a kink: no derivative), an error of at least half their difference, and where f'' jumps, the
+        same estimates extrapolated in every power of h; for second derivatives, where f'' jumps, an error
+        covering both sides."""
+        slopes, curvature = [], []
         quotients = []
 
         def row(k):
-            value, noise = estimate_at(nth_step(h0, k), at, f_at, slopes=slopes)
+            value, noise = estimate_at(nth_step(h0, k), at, f_at, seen=(slopes, curvature) if order <= 2 else None)
             quotients.append((value, noise))
             return value, noise
 
-        fit = extrapolate(row, power=2, order=order)
+        recorded = replayable(row)
+        fit = extrapolate(recorded, power=2, order=order)
         value, error = np.array(fit.value), np.array(fit.error)
         kinked = np.zeros(value.shape, dtype=bool)
+        slope_kinked, spread = False, 0.0
+        if len(curvature) >= 3:
+            with np.errstate(all="ignore"):  # steps near the smallest floats
+                slope_kinked, spread = curvature_kinks(curvature, f_at, watch.precision)
+        if order == 1 and np.count_nonzero(slope_kinked):  # f' exists, f'' jumps
+            again = extrapolate(recorded, power=1, order=order)
+            better = slope_kinked & (again.error < error)
+            value, error = np.where(better, again.value, value), np.where(better, again.error, error)
         if order == 1 and len(slopes) >= 3:
             spreads = [spread for spread, _ in slopes]
             kinked = kinks(spreads, slopes[-1][1])
             error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
             if np.count_nonzero(kinked):
                 notes.append(f"f does not look differentiable at some elements: {KINKED}")
-        elif order == 2 and len(slopes) >= 3:
-            kinked, spread = curvature_kinks(slopes, f_at, watch.precision)
+        elif order == 2 and np.count_nonzero(slope_kinked):
+            kinked = slope_kinked
             error = np.where(kinked, np.maximum(error, spread / 2), error)
-            if np.count_nonzero(kinked):
-                notes.append(not_twice_differentiable("some elements"))
+            notes.append(not_twice_differentiable("some elements"))
         growing = rising(quotients) & ~kinked
         if np.count_nonzero(growing):
             error = np.where(growing, np.maximum(error, np.abs(value)), error)

@@ -16,8 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step
-from gradkit.function.smoothness import kinks, not_differentiable, rising
+from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayable
+from gradkit.function.smoothness import curvature_kinks, kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
 
@@ -283,6 +283,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     spreads: list[np.ndarray] = []
     spread_noise: list[np.ndarray] = []
     quotients: list[tuple] = []  # (difference quotient, its rounding) per step
+    curvature: list[tuple] = []  # (h, f(x+h), f(x-h), f's move over x's rounding) per central step
     nonfinite = np.zeros(len(coords), dtype=bool)
     failed_above, failed_below = np.zeros(len(coords), dtype=bool), np.zeros(len(coords), dtype=bool)
 
@@ -306,6 +307,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             noise = ev.precision * (np.abs(plus) + np.abs(minus)) / (2 * hc) + EPS * np.abs(value)
             noise = noise + _argument_noise(ev, value, lambda: reach() / 2)
             quotients.append((value, noise))
+            curvature.append((hc, plus, minus, 0.5 * ev.precision * _column(np.abs(x) + h, extra) * np.abs(value)))
             return value, noise
         signed = direction * h
         shifted = ev.many(_displaced(x0, coords, signed))
@@ -318,9 +320,16 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         quotients.append((value, noise))
         return value, noise
 
+    recorded = replayable(estimate)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a step too small for x is no row
-        fit = extrapolate(estimate, power=2 if direction == 0 else 1)
-    value, error = fit.value, fit.error
+        fit = extrapolate(recorded, power=2 if direction == 0 else 1)
+        value, error = fit.value, fit.error
+        if direction == 0 and len(curvature) >= MIN_ROWS:
+            kinked, _ = curvature_kinks(curvature, f0, ev.precision)
+            if np.count_nonzero(kinked):  # f' exists, f'' jumps (see smoothness.py)
+                again = extrapolate(recorded, power=1)
+                better = kinked & (again.error < error)
+                value, error = np.where(better, again.value, value), np.where(better, again.error, error)
     m = len(coords)
     kinked = np.zeros(np.shape(error), dtype=bool)
     if direction == 0 and len(spreads) >= 3:
@@ -395,6 +404,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
     spreads: list[float] = []
     quotients: list[tuple] = []
     spread_noise = 0.0  # of the last step
+    curvature: list[tuple] = []  # (h, f(x+h), f(x-h), f's move over x's rounding) per step
     nonfinite = failed_above = failed_below = False
     moved = ev.moved
 
@@ -419,6 +429,7 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
             spread_noise += arguments
             noise = noise + arguments / 2
             quotients.append((value, noise))
+            curvature.append((h, plus, minus, 0.5 * precision * (abs(x) + h) * size))
             return value, noise
         signed = direction * h
         (shifted,) = (evaluated[start + k * stride],) if k < MIN_ROWS else moved(x0, coordinate, (x + signed,))
@@ -429,8 +440,13 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         quotients.append((value, noise))
         return value, noise
 
-    fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
+    recorded = replayable(estimate)
+    fit = extrapolate_floats(recorded, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
+    if direction == 0 and len(curvature) >= MIN_ROWS and curvature_kinks(curvature, f0, ev.precision)[0]:
+        again = extrapolate_floats(recorded, power=1)  # f'' jumps (see smoothness.py)
+        if again.error < error:
+            value, error = again.value, again.error
     suspect, notes = False, []
     if direction == 0 and len(spreads) >= 3 and kinks(spreads, spread_noise):
         notes.append(not_differentiable(coordinate, True))

@@ -243,3 +243,17 @@ def _noise_test(power: int, order: int) -> tuple[float, float]:
 def _factors(power: int, rows: int) -> tuple[float, ...]:
     """STEP_RATIO**(power*m) - 1 for m = 0 .. rows-1: the divisors of the extrapolation (the first is unused)."""
     return tuple(STEP_RATIO ** (power * m) - 1.0 for m in range(rows))
+
+
+def replayable(estimate: Callable[[int], tuple]) -> Callable[[int], tuple]:
+    """`estimate`, each step computed once, for a second extrapolation of the same sequence (in other powers
+    of h): it reuses the steps the first took and evaluates only the steps beyond them. Steps are asked for
+    in order from 0, as `extrapolate` asks for them."""
+    steps: list = []
+
+    def replay(k: int):
+        if k == len(steps):
+            steps.append(estimate(k))
+        return steps[k]
+
+    return replay

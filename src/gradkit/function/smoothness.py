@@ -6,6 +6,12 @@ slope (x|x| or max(x, 0)**2 at 0): the one-sided second derivatives each settle,
 while the symmetric second differences settle too, on 0 or on the mean of the two sides. Each test asks the
 signal to stand far above its rounding. Arrays (any shape) or Python floats.
 
+A kink of the slope also slows first derivatives: where f' exists but f'' jumps (the Huber loss at its
+corner, a quadratic spline at a knot), the error of central differences has every power of h,
+h (f''(x+) - f''(x-)) / 4 first, and an extrapolation in even powers stalls. Where `curvature_kinks` sees
+the jump, first derivatives extrapolate the same estimates again in every power of h
+(`richardson.replayable`) and keep the more certain answer.
+
 Examples
 --------
 >>> import numpy as np
