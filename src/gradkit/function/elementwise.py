@@ -9,7 +9,7 @@ import numpy as np
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
-from gradkit.function.richardson import extrapolate, nth_step, replayable
+from gradkit.function.richardson import extrapolate, nth_step, replayed
 from gradkit.function.smoothness import GROWING, KINKED, curvature_kinks, kinks, not_twice_differentiable, rising
 from gradkit.function.steps import (
     EPS,
@@ -151,16 +151,15 @@ def derivative(
             quotients.append((value, noise))
             return value, noise
 
-        recorded = replayable(row)
-        fit = extrapolate(recorded, power=2, order=order)
+        fit = extrapolate(row, power=2, order=order)
         value, error = np.array(fit.value), np.array(fit.error)
         kinked = np.zeros(value.shape, dtype=bool)
         slope_kinked, spread = False, 0.0
-        if len(curvature) >= 3:
+        if len(curvature) >= 3 and (order == 2 or fit.steps_used > 3):  # a jump in f'' stalls a first derivative
             with np.errstate(all="ignore"):  # steps near the smallest floats
                 slope_kinked, spread = curvature_kinks(curvature, f_at, watch.precision)
         if order == 1 and np.count_nonzero(slope_kinked):  # f' exists, f'' jumps
-            again = extrapolate(recorded, power=1, order=order)
+            again = extrapolate(replayed(row, quotients), power=1, order=order)
             better = slope_kinked & (again.error < error)
             value, error = np.where(better, again.value, value), np.where(better, again.error, error)
         if order == 1 and len(slopes) >= 3:

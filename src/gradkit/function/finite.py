@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import Evaluator, NotRealError
-from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayable
+from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayed
 from gradkit.function.smoothness import curvature_kinks, kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
 from gradkit.stencils import stencil
@@ -320,14 +320,13 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         quotients.append((value, noise))
         return value, noise
 
-    recorded = replayable(estimate)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a step too small for x is no row
-        fit = extrapolate(recorded, power=2 if direction == 0 else 1)
+        fit = extrapolate(estimate, power=2 if direction == 0 else 1)
         value, error = fit.value, fit.error
-        if direction == 0 and len(curvature) >= MIN_ROWS:
+        if direction == 0 and fit.steps_used > MIN_ROWS:  # (a jump in f'' stalls the first extrapolation)
             kinked, _ = curvature_kinks(curvature, f0, ev.precision)
             if np.count_nonzero(kinked):  # f' exists, f'' jumps (see smoothness.py)
-                again = extrapolate(recorded, power=1)
+                again = extrapolate(replayed(estimate, quotients), power=1)
                 better = kinked & (again.error < error)
                 value, error = np.where(better, again.value, value), np.where(better, again.error, error)
     m = len(coords)
@@ -440,11 +439,10 @@ def _scalar_sequence(ev: Evaluator, x0, f0: float, coordinate: int, h0: float, d
         quotients.append((value, noise))
         return value, noise
 
-    recorded = replayable(estimate)
-    fit = extrapolate_floats(recorded, power=2 if direction == 0 else 1)
+    fit = extrapolate_floats(estimate, power=2 if direction == 0 else 1)
     value, error = fit.value, fit.error
-    if direction == 0 and len(curvature) >= MIN_ROWS and curvature_kinks(curvature, f0, ev.precision)[0]:
-        again = extrapolate_floats(recorded, power=1)  # f'' jumps (see smoothness.py)
+    if direction == 0 and fit.steps_used > MIN_ROWS and curvature_kinks(curvature, f0, ev.precision)[0]:
+        again = extrapolate_floats(replayed(estimate, quotients), power=1)  # f'' jumps (see smoothness.py)
         if again.error < error:
             value, error = again.value, again.error
     suspect, notes = False, []

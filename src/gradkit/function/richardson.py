@@ -245,15 +245,8 @@ def _factors(power: int, rows: int) -> tuple[float, ...]:
     return tuple(STEP_RATIO ** (power * m) - 1.0 for m in range(rows))
 
 
-def replayable(estimate: Callable[[int], tuple]) -> Callable[[int], tuple]:
-    """`estimate`, each step computed once, for a second extrapolation of the same sequence (in other powers
-    of h): it reuses the steps the first took and evaluates only the steps beyond them. Steps are asked for
-    in order from 0, as `extrapolate` asks for them."""
-    steps: list = []
-
-    def replay(k: int):
-        if k == len(steps):
-            steps.append(estimate(k))
-        return steps[k]
-
-    return replay
+def replayed(estimate: Callable[[int], tuple], taken: list) -> Callable[[int], tuple]:
+    """`estimate` for a second extrapolation of the same sequence (in other powers of h): the steps in
+    `taken` (what `estimate` returned for steps 0, 1, ..., recorded by it) are reused, and only the steps
+    beyond them evaluated."""
+    return lambda k: taken[k] if k < len(taken) else estimate(k)

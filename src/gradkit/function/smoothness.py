@@ -10,7 +10,7 @@ A kink of the slope also slows first derivatives: where f' exists but f'' jumps 
 corner, a quadratic spline at a knot), the error of central differences has every power of h,
 h (f''(x+) - f''(x-)) / 4 first, and an extrapolation in even powers stalls. Where `curvature_kinks` sees
 the jump, first derivatives extrapolate the same estimates again in every power of h
-(`richardson.replayable`) and keep the more certain answer.
+(`richardson.replayed`) and keep the more certain answer.
 
 Examples
 --------
@@ -71,7 +71,7 @@ def one_sided_curvatures(a, b, above: tuple, below: tuple, f0, precision, moved=
     of their difference: ``(2 f[x, x+b, x+a], 2 f[x, x-b, x-a], rounding)``.
 
     `above` is (f(x+a), f(x+b)), `below` (f(x-a), f(x-b)); `precision` is f's relative rounding and `moved`
-    how far f's value moves over the rounding of its argument (at any of the points). Each is off by about
+    how far f's value moves over the rounding of its argument (at the points of either step). Each is off by about
     (a + b) / 3 times the third derivative.
     """
     (f_a, f_b), (f_minus_a, f_minus_b) = above, below
@@ -93,10 +93,10 @@ def curvature_kinks(steps: list, f0, precision):
     digits f loses inside, move the sides about as much as they set them apart.)
     """
     (a, above_a, below_a, moved_a), (b, above_b, below_b, moved_b), (c, above_c, below_c, moved_c) = steps[-3:]
-    moved = np.maximum(moved_a, moved_b)
-    sides_before = one_sided_curvatures(a, b, (above_a, above_b), (below_a, below_b), f0, precision, moved)
-    moved = np.maximum(moved_b, moved_c)
-    right, left, rounding = one_sided_curvatures(b, c, (above_b, above_c), (below_b, below_c), f0, precision, moved)
+    sides_before = one_sided_curvatures(a, b, (above_a, above_b), (below_a, below_b), f0, precision, moved_a + moved_b)
+    right, left, rounding = one_sided_curvatures(
+        b, c, (above_b, above_c), (below_b, below_c), f0, precision, moved_b + moved_c
+    )
     right_before, left_before, _ = sides_before
     spread = abs(right - left)
     settled = abs(right - right_before) + abs(left - left_before) < spread / 2
