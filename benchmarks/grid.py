@@ -4,7 +4,9 @@ Run with ``make bench-grid`` (or ``.venv/bin/python benchmarks/grid.py``). One r
 32M points (1-D), 4096**2 and 256**3, the best of a few calls of each contender in each case, as time, GB/s
 (bytes of one read of the input plus one write per output, divided by the time) and ratios to the bytes
 floor (the time a memory copy of those bytes takes) and to NumPy. "plain" calls allocate their outputs (page
-faults and all); "out=" calls write into preallocated ones. Then: compile and cache-load times of the fused
+faults and all); "out=" calls write into preallocated ones. A bare numba loop of central differences (interior
+only) shows what the least kernel costs here, and the plain-call floor adds to the bytes floor the time the
+operating system takes to hand out each fresh output (zeroed pages). Then: compile and cache-load times of the fused
 kernel, peak memory above input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
 """
 
@@ -52,6 +54,42 @@ def zeroing_time(source: np.ndarray) -> float:
     return max(fresh - best_time(lambda: warm.fill(1.0), 5), 0.0)
 
 
+def bare_loop(ndim: int) -> Callable:
+    """A numba loop that only takes central differences of the interior in one pass (no edges, no checks, no
+    NumPy rounding rules): about the least a kernel can do, to show what a call costs on this machine."""
+    import numba
+
+    @numba.njit(parallel=True)
+    def bare_1d(f, g):
+        n, block = f.shape[0], 1 << 16
+        for p in numba.prange((n + block - 1) // block):
+            for i in range(max(1, p * block), min(n - 1, (p + 1) * block)):
+                g[i] = (f[i + 1] - f[i - 1]) * 0.5
+
+    @numba.njit(parallel=True)
+    def bare_2d(f, g0, g1):
+        n0, n1 = f.shape
+        for i in numba.prange(1, n0 - 1):
+            for j in range(n1):
+                g0[i, j] = (f[i + 1, j] - f[i - 1, j]) * 0.5
+            for j in range(1, n1 - 1):
+                g1[i, j] = (f[i, j + 1] - f[i, j - 1]) * 0.5
+
+    @numba.njit(parallel=True)
+    def bare_3d(f, g0, g1, g2):
+        n0, n1, n2 = f.shape
+        for i in numba.prange(1, n0 - 1):
+            for j in range(1, n1 - 1):
+                for k in range(n2):
+                    g0[i, j, k] = (f[i + 1, j, k] - f[i - 1, j, k]) * 0.5
+                for k in range(n2):
+                    g1[i, j, k] = (f[i, j + 1, k] - f[i, j - 1, k]) * 0.5
+                for k in range(1, n2 - 1):
+                    g2[i, j, k] = (f[i, j, k + 1] - f[i, j, k - 1]) * 0.5
+
+    return {1: bare_1d, 2: bare_2d, 3: bare_3d}[ndim]
+
+
 def contenders(f: np.ndarray, case: str, threads: int) -> dict[str, Callable[[], object]]:
     import numba
 
@@ -74,6 +112,20 @@ def contenders(f: np.ndarray, case: str, threads: int) -> dict[str, Callable[[],
     else:
         calls["numpy (2nd order)"] = lambda: np.gradient(f)
     calls.update(_peer_calls(f, case, spacing, options, threads))
+    if case == "unit":
+        bare = bare_loop(ndim)
+
+        def bare_call(preallocated: bool) -> Callable[[], object]:
+            def call() -> object:
+                numba.set_num_threads(1)
+                targets = outputs if preallocated else tuple(np.empty_like(f) for _ in range(ndim))
+                bare(f, *targets)
+                return targets
+
+            return call
+
+        calls["bare loop 1 thread (no edges)"] = bare_call(False)
+        calls["bare loop 1 thread, out="] = bare_call(True)
     calls["gradkit 1 thread"] = gradkit_call(1, False)
     calls[f"gradkit {threads} threads"] = gradkit_call(threads, False)
     calls["gradkit 1 thread, out="] = gradkit_call(1, True)
