@@ -222,6 +222,17 @@ def test_beside_a_kink_of_the_slope_the_second_derivative_is_a_success(name, f, 
         assert abs(result.value[0] - exact) <= 1e-8
 
 
+@pytest.mark.parametrize("x", [1e-300, 5e-324, 0.0])
+def test_hessians_at_tiny_x_raise_no_warning_from_inside(x):
+    # steps relative to a tiny |x| square to 0; those rows are dropped and the unit scale taken, silently
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        smooth = gk.hessian(lambda p: np.exp(p[0]) + p[1] ** 2, np.array([x, 1.0]), full_output=True)
+        kinked = gk.hessian(lambda p: p[0] * abs(p[0]) + p[1] ** 2, np.array([x, 1.0]), full_output=True)
+    assert smooth.success and abs(smooth.value[0, 0] - 1.0) <= smooth.error[0, 0] < 1e-9
+    assert not kinked.success and "twice differentiable" in kinked.message
+
+
 def test_smooth_second_derivatives_are_not_taken_for_kinks_of_the_slope():
     # functions that lose digits inside (sqrt(1 + 9 x^2) - 1 near 0) or are exactly linear (all rounding):
     # their one-sided second derivatives move with the noise as much as they differ, never settling apart

@@ -324,10 +324,10 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
         fit = extrapolate(estimate, power=2 if direction == 0 else 1)
         value, error = fit.value, fit.error
         if direction == 0 and fit.steps_used > MIN_ROWS:  # (a jump in f'' stalls the first extrapolation)
-            kinked, _ = curvature_kinks(curvature, f0, ev.precision)
-            if np.count_nonzero(kinked):  # f' exists, f'' jumps (see smoothness.py)
+            slope_kinked, _ = curvature_kinks(curvature, f0, ev.precision)
+            if np.count_nonzero(slope_kinked):  # f' exists, f'' jumps (see smoothness.py)
                 again = extrapolate(replayed(estimate, quotients), power=1)
-                better = kinked & (again.error < error)
+                better = slope_kinked & (again.error < error)
                 value, error = np.where(better, again.value, value), np.where(better, again.error, error)
     m = len(coords)
     kinked = np.zeros(np.shape(error), dtype=bool)

@@ -244,12 +244,14 @@ def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple
     def at_step(k):
         return _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed, trace)
 
-    fit = extrapolate(at_step, power=_power(side), order=2)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # steps too small for x (h**2 is 0)
+        fit = extrapolate(at_step, power=_power(side), order=2)
+        # second differences may settle at once where f jumps (sign at 0 gives 0 at every step): two steps'
+        # growth
+        jumping = rising([(slope, rounding) for *_, slope, rounding in trace], steps=2)
+        # ... and where f's slope has a kink (x|x| at 0 gives 0, max(x, 0)**2 the mean of the two sides)
+        kinked, spread = curvature_kinks([point for *point, _, _ in trace], f0, ev.precision)
     value, error = fit.value, fit.error
-    # second differences may settle at once where f jumps (sign at 0 gives 0 at every step): two steps' growth
-    jumping = rising([(slope, rounding) for *_, slope, rounding in trace], steps=2)
-    # ... and where f's slope has a kink (x|x| at 0 gives 0, max(x, 0)**2 the mean of the two sides)
-    kinked, spread = curvature_kinks([point for *point, _, _ in trace], f0, ev.precision)
     kinked = kinked & (side == 0) & ~jumping
     if np.count_nonzero(kinked):  # the diagonal element is one side's or the other's, or their mean
         error = np.maximum(error, np.diag(np.where(kinked, spread / 2, 0.0)))
