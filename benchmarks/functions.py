@@ -162,19 +162,24 @@ def rosenbrock_1000() -> None:
         same_batch = np.repeat(x[None], points, axis=0)
         floor = best_time(lambda same_batch=same_batch: batch(same_batch), 1.0)
         print(f"{f'f alone on one batch of {points} points':<44} {floor * 1e3:8.2f} ms   ({meaning})")
+        pieces = [same_batch[i : i + 128] for i in range(0, points, 128)]
+        in_pieces = best_time(lambda pieces=pieces: [batch(piece) for piece in pieces], 1.0)
+        print(f"{f'f alone on {points} points, 128 a call':<44} {in_pieces * 1e3:8.2f} ms")
     print(
         f"{'scipy approx_fprime (1001 calls)':<44} {fprime * 1e3:8.2f} ms   rel. error "
         f"{np.max(np.abs(approx_fprime(x, rosen) - exact) / np.abs(exact).max()):.1e}"
     )
     # first order, as approx_fprime, then gradkit's defaults
-    for method, accuracy in (("forward", 1), ("forward", 2), ("central", 2), ("richardson", 2)):
+    runs = [("forward", 1, True), ("forward", 1, 128), ("forward", 2, True), ("central", 2, True)]
+    runs += [("central", 2, 128), ("richardson", 2, True), ("richardson", 2, 128)]
+    for method, accuracy, vectorized in runs:
         points = []
-        options = {"vectorized": True, "method": method, "accuracy": accuracy}
+        options = {"vectorized": vectorized, "method": method, "accuracy": accuracy}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             seconds = best_time(lambda options=options: gk.grad(batch, x, **options), 1.0)
             value = gk.grad(lambda p, points=points: points.append(len(p)) or batch(p), x, **options)
-        label = f"gradkit {method}{', accuracy=1' if accuracy == 1 else ''}, vectorized"
+        label = f"gradkit {method}{', accuracy=1' if accuracy == 1 else ''}, vectorized={vectorized}"
         print(
             f"{label:<44} {seconds * 1e3:8.2f} ms   rel. error "
             f"{np.max(np.abs(value - exact) / np.abs(exact).max()):.1e}   {fprime / seconds:5.1f}x faster"

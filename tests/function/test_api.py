@@ -147,6 +147,45 @@ def test_vectorized_rosenbrock_in_1000_dimensions():
     np.testing.assert_allclose(value, rosen_der(x), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("batch_size", [1, 3, 256])
+def test_a_batch_size_bounds_each_call_and_changes_no_answer(batch_size):
+    x = np.random.default_rng(1).uniform(-1, 1, 7)
+
+    def quartic(points, calls):
+        calls.append(len(points))
+        return np.sum(points**4 - 3 * points**2, axis=1) + points[:, 0] * points[:, 1]
+
+    for derivative in (gk.grad, gk.hessian):
+        whole, parts = [], []
+        one_call = derivative(lambda p, calls=whole: quartic(p, calls), x, vectorized=True, full_output=True)
+        batched = derivative(lambda p, calls=parts: quartic(p, calls), x, vectorized=batch_size, full_output=True)
+        np.testing.assert_array_equal(batched.value, one_call.value)  # the same points, the same answer
+        np.testing.assert_array_equal(batched.error, one_call.error)
+        assert batched.nfev == one_call.nfev == sum(parts) == sum(whole)
+        assert max(parts) == min(batch_size, max(whole)) and max(whole) > 3
+    pairs = lambda p: np.stack([np.sum(p**2, axis=1), p[:, 0] * p[:, 2]], axis=1)  # noqa: E731
+    np.testing.assert_array_equal(gk.jacobian(pairs, x, vectorized=batch_size), gk.jacobian(pairs, x, vectorized=True))
+
+
+def test_a_directional_derivative_of_a_vectorized_f():
+    # the points along v go to f as a batch
+    f = lambda points: np.sum(points**2, axis=(1, 2))  # noqa: E731
+    x, v = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.0, -1.0]])
+    for vectorized in (True, 2):
+        result = gk.directional(f, x, v, vectorized=vectorized, full_output=True)
+        assert result.success and abs(result.value - 2 * np.sum(x * v)) <= 1e-12
+
+
+@pytest.mark.parametrize(
+    ("vectorized", "error"), [(0, ValueError), (-2, ValueError), (2.5, TypeError), ("yes", TypeError)]
+)
+def test_a_bad_vectorized_is_named(vectorized, error):
+    f = lambda points: np.sum(points, axis=1)  # noqa: E731
+    for call in (gk.grad, gk.hessian):
+        with pytest.raises(error, match="vectorized must be True, False or a batch size"):
+            call(f, np.ones(3), vectorized=vectorized)
+
+
 def test_workers_evaluate_in_parallel_with_the_same_answer():
     mapped = []
 
@@ -325,7 +364,7 @@ def test_jacobian_shape_is_output_shape_plus_input_shape():
         (lambda p: "one", [1.0], {}, TypeError, "f must return numbers"),
         (lambda p: np.array(["a"] * len(p)), [1.0], {"vectorized": True}, TypeError, "f must return numbers"),
         (np.sum, [1.0, 2.0], {"vectorized": True}, ValueError, r"got shape \(\) for 1 point of shape \(1, 2\)$"),
-        (np.sum, [1.0], {"vectorized": True, "workers": 2}, ValueError, "vectorized=True evaluates all the points"),
+        (np.sum, [1.0], {"vectorized": True, "workers": 2}, ValueError, "has nothing to share out"),
     ],
 )
 def test_bad_input_raises_an_error_naming_the_argument(f, x, options, error, message):

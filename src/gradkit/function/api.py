@@ -16,6 +16,7 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.complex_step import complex_columns
+from gradkit.function.evaluate import check_vectorized
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
 from gradkit.function.problem import (
     Problem,
@@ -40,7 +41,7 @@ def jacobian(
     wrt=None,
     args: tuple = (),
     kwargs: dict | None = None,
-    vectorized: bool = False,
+    vectorized: bool | int = False,
     workers=None,
     step=None,
     accuracy: int = 2,
@@ -69,9 +70,10 @@ def jacobian(
         Differentiate with respect to these elements of the flattened x only; the others are held fixed.
     args, kwargs : optional
         Extra arguments of f.
-    vectorized : bool, optional
+    vectorized : bool or int, optional
         f takes a batch of points ``(k, *x.shape)`` and returns ``(k, *output_shape)``: every point of a
-        step goes in one call.
+        step goes in one call (True), or at most this many points a call (an int: a batch size, which
+        bounds the memory f's own arrays take and can keep them in cache).
     workers : int or map-like, optional
         Evaluate points in a process pool of this many workers (f must be picklable), or with
         ``workers(function, iterable)``, as SciPy's `workers`. Serial by default.
@@ -136,7 +138,7 @@ def grad(
     wrt=None,
     args: tuple = (),
     kwargs: dict | None = None,
-    vectorized: bool = False,
+    vectorized: bool | int = False,
     workers=None,
     step=None,
     accuracy: int = 2,
@@ -207,6 +209,7 @@ def _derivative_of(
     check_method(method)
     accuracy = check_accuracy(accuracy)
     rtol, atol = check_tolerances(rtol, atol)
+    check_vectorized(vectorized)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step, accuracy=accuracy)
         f = autodiff.OnePoint(f) if vectorized else f
@@ -332,7 +335,13 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
         raise ValueError("v must not be zero")
     if "step" not in options:
         options["step"] = 0.125 * float(step_scale(np.abs(point).max())) / length
-    line = lambda t: f(point + t[0] * direction, *args, **kwargs)  # noqa: E731
+    if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
+
+        def line(t):
+            return f(point + t.reshape((-1,) + (1,) * point.ndim) * direction, *args, **kwargs)
+
+    else:
+        line = lambda t: f(point + t[0] * direction, *args, **kwargs)  # noqa: E731
     method = "richardson" if method == "auto" else method
     return (
         jacobian(line, [0.0], method=method, full_output=full_output, **options)[..., 0]
@@ -348,7 +357,7 @@ def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
     direction = native.as_numpy(v)
     if tuple(np.shape(direction)) != tuple(point.shape):
         raise ValueError(f"v must have x's shape {tuple(point.shape)}, got {tuple(np.shape(direction))}")
-    f = autodiff.OnePoint(f) if options.get("vectorized") else f
+    f = autodiff.OnePoint(f) if check_vectorized(options.get("vectorized", False))[0] else f
     return autodiff.finished(autodiff.ad_directional(f, point, direction, name, args, kwargs), name, full_output)
 
 

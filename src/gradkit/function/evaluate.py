@@ -32,8 +32,9 @@ class Evaluator:
         The user's function and its extra arguments.
     input_shape : tuple
         Shape of one point.
-    vectorized : bool
-        `func` takes a batch ``(k, *input_shape)`` and returns ``(k, *output_shape)``.
+    vectorized : bool or int
+        `func` takes a batch ``(k, *input_shape)`` and returns ``(k, *output_shape)``; an int is the most
+        points one call takes (`batch_size`).
     workers : int or map-like, optional
         An int runs a process pool of that many workers (`func` must be picklable);
         a callable ``workers(function, iterable)`` is used as a map, as in SciPy.
@@ -44,7 +45,7 @@ class Evaluator:
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
         self.input_shape = tuple(input_shape)
-        self.vectorized = bool(vectorized)
+        self.vectorized, self.batch_size = check_vectorized(vectorized)
         self.workers = workers
         self.dtype = dtype
         self.nfev = 0
@@ -53,8 +54,8 @@ class Evaluator:
         self._pool: ProcessPoolExecutor | None = None
         if self.vectorized and workers is not None and not (isinstance(workers, int) and workers == 1):
             raise ValueError(
-                f"vectorized=True evaluates all the points in one call of f, so workers={workers!r} has nothing "
-                "to share out; pass one or the other"
+                f"vectorized={vectorized!r} evaluates the points in batched calls of f, so workers={workers!r} "
+                "has nothing to share out; pass one or the other"
             )
         if isinstance(workers, int) and not isinstance(workers, bool) and workers > 1:
             self._check_picklable()
@@ -158,16 +159,22 @@ class Evaluator:
         shaped = points.reshape((k, *self.input_shape))
         self.nfev += k
         if self.vectorized:
-            values = np.asarray(self.func(shaped, *self.args, **self.kwargs))
-            if values.shape[:1] != (k,):
-                raise ValueError(
-                    f"vectorized f must return one value per point: got shape {values.shape} for "
-                    f"{k} point{'s' if k != 1 else ''} of shape {tuple(shaped.shape)}"
-                )
-            checked = np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
-            return self._noted(checked)
+            size = k if self.batch_size is None else self.batch_size
+            parts = [self._batch_call(shaped[start : start + size]) for start in range(0, k, size)]
+            return self._noted(parts[0] if len(parts) == 1 else np.concatenate(parts))
         results = self._map(shaped, raise_errors)
         return self._noted(np.stack([self._checked(v) for v in results]))
+
+    def _batch_call(self, shaped: np.ndarray) -> np.ndarray:
+        """A vectorized f at the batch `shaped`, checked."""
+        k = shaped.shape[0]
+        values = np.asarray(self.func(shaped, *self.args, **self.kwargs))
+        if values.shape[:1] != (k,):
+            raise ValueError(
+                f"vectorized f must return one value per point: got shape {values.shape} for "
+                f"{k} point{'s' if k != 1 else ''} of shape {tuple(shaped.shape)}"
+            )
+        return np.stack([self._checked(v) for v in values]) if self.output_shape is None else self._batch(values)
 
     def _noted(self, values: np.ndarray) -> np.ndarray:
         self.watch.note(values)
@@ -312,3 +319,15 @@ class _Call:
             return self.func(point, *self.args, **self.kwargs)
         except (ArithmeticError, ValueError, FloatingPointError):
             return np.nan
+
+
+def check_vectorized(vectorized: object) -> tuple[bool, int | None]:
+    """(vectorized, batch size) from the `vectorized` argument: False, True (every point in one call) or the
+    most points one call takes, an int >= 1."""
+    if vectorized is None or isinstance(vectorized, (bool, np.bool_)):
+        return bool(vectorized), None
+    if isinstance(vectorized, (int, np.integer)):
+        if vectorized < 1:
+            raise ValueError(f"vectorized must be True, False or a batch size >= 1, got {vectorized}")
+        return True, int(vectorized)
+    raise TypeError(f"vectorized must be True, False or a batch size (an int), got {type(vectorized).__name__}")

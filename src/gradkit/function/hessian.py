@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from gradkit.function import autodiff, native
+from gradkit.function.evaluate import check_vectorized
 from gradkit.function.finite import Columns
 from gradkit.function.problem import (
     Problem,
@@ -44,7 +45,7 @@ def hessian(
     wrt=None,
     args: tuple = (),
     kwargs: dict | None = None,
-    vectorized: bool = False,
+    vectorized: bool | int = False,
     workers=None,
     step=None,
     rtol: float | None = None,
@@ -81,7 +82,7 @@ def hessian(
     rtol, atol = check_tolerances(rtol, atol)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step)
-        f = autodiff.OnePoint(f) if vectorized else f
+        f = autodiff.OnePoint(f) if check_vectorized(vectorized)[0] else f
         return _automatic(f, x, wrt, args, kwargs, backend, full_output)
     f, x = native.numerical_call(f, x, backend)
     method = "richardson" if method == "auto" else method
