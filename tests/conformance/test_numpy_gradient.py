@@ -4,6 +4,7 @@ The first part compares the two over a matrix of inputs; the second is NumPy's
 own TestGradient, run against gradkit.
 """
 
+import functools
 import itertools
 
 import numpy as np
@@ -12,6 +13,9 @@ from numpy.exceptions import AxisError
 from numpy.testing import assert_array_equal
 
 import gradkit as gk
+
+# Our own kernel, not the numpy.gradient that kernel='auto' hands small calls to
+gradient = functools.partial(gk.gradient, kernel="reference")
 
 FLOATS = [np.float16, np.float32, np.float64, np.longdouble, np.complex64, np.complex128, np.clongdouble]
 INTEGERS = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
@@ -38,7 +42,7 @@ def coordinates(n, rng, kind):
 
 def assert_same_as_numpy(f, *varargs, **kwargs):
     expected = np.gradient(f, *varargs, **kwargs)
-    actual = gk.gradient(f, *varargs, **kwargs)
+    actual = gradient(f, *varargs, **kwargs)
     assert type(actual) is type(expected)
     if isinstance(expected, tuple):
         assert len(actual) == len(expected)
@@ -98,7 +102,7 @@ def test_matches_numpy_with_coordinates_longer_than_a_checked_piece(kernel, edge
     for coords in (uniform, uniform + np.r_[np.zeros(n - 1), 0.25], uniform + (np.arange(n) > 65536) * 0.25):
         for dtype in (np.float64, np.float32):
             expected = np.gradient(f.astype(dtype), coords, edge_order=edge_order)
-            actual = gk.gradient(f.astype(dtype), coords, edge_order=edge_order, kernel=kernel)
+            actual = gradient(f.astype(dtype), coords, edge_order=edge_order, kernel=kernel)
             assert_array_equal(actual, expected, strict=True)
     stacked = np.random.default_rng(6).standard_normal((3, n))
     assert_same_as_numpy(stacked, np.arange(3.0), uniform + (np.arange(n) > 65536) * 0.25, edge_order=edge_order)
@@ -119,7 +123,7 @@ def test_masked_arrays_keep_type_and_mask(edge_order):
     data = np.ma.array(np.arange(20.0).reshape(4, 5) ** 2, mask=np.zeros((4, 5), bool))
     data[1, 2] = np.ma.masked
     expected = np.gradient(data, edge_order=edge_order)
-    actual = gk.gradient(data, edge_order=edge_order)
+    actual = gradient(data, edge_order=edge_order)
     for a, e in zip(actual, expected):
         assert type(a) is np.ma.MaskedArray
         assert_array_equal(np.ma.getmaskarray(a), np.ma.getmaskarray(e))
@@ -131,14 +135,14 @@ def test_array_likes_and_zero_dimensional_input():
     assert_same_as_numpy([[1, 2, 6], [3, 4, 5]])
     assert_same_as_numpy(((1.5, 2.0), (2.0, 3.0)))
     assert_same_as_numpy([1, 4, 9, 16], [1, 2, 3, 4])
-    assert gk.gradient(np.float64(3.0)) == np.gradient(np.float64(3.0)) == ()
+    assert gradient(np.float64(3.0)) == np.gradient(np.float64(3.0)) == ()
 
 
 def test_boolean_input_raises_like_numpy():
     with pytest.raises(TypeError):
         np.gradient(np.array([True, False, True]))
     with pytest.raises(TypeError):
-        gk.gradient(np.array([True, False, True]))
+        gradient(np.array([True, False, True]))
 
 
 ERROR_CASES = [
@@ -166,7 +170,7 @@ def test_raises_what_numpy_raises(args, kwargs, error):
     with pytest.raises(error):
         np.gradient(*args, **kwargs)
     with pytest.raises(error):
-        gk.gradient(*args, **kwargs)
+        gradient(*args, **kwargs)
 
 
 # --- NumPy's own TestGradient, against gradkit -------------------------------------------------
@@ -175,8 +179,8 @@ def test_raises_what_numpy_raises(args, kwargs, error):
 def test_numpy_basic():
     v = [[1, 1], [3, 4]]
     dx = [np.array([[2.0, 3.0], [2.0, 3.0]]), np.array([[0.0, 0.0], [1.0, 1.0]])]
-    assert_array_equal(gk.gradient(np.array(v)), dx)
-    assert_array_equal(gk.gradient(v), dx)
+    assert_array_equal(gradient(np.array(v)), dx)
+    assert_array_equal(gradient(v), dx)
 
 
 def test_numpy_spacing_table():
@@ -191,14 +195,14 @@ def test_numpy_spacing_table():
         ("uneven", 2): np.tile([5.0, 3.0, 1.7, 0.5, 0.25, -0.25], (6, 1)),
     }
     for edge_order in (1, 2):
-        res = gk.gradient(f, x_uneven, x_uneven, axis=(0, 1), edge_order=edge_order)
+        res = gradient(f, x_uneven, x_uneven, axis=(0, 1), edge_order=edge_order)
         np.testing.assert_allclose(res[0], expected[("uneven", edge_order)].T, rtol=1e-12)
         np.testing.assert_allclose(res[1], expected[("uneven", edge_order)], rtol=1e-12)
-        res = gk.gradient(f, 1.0, axis=(0, 1), edge_order=edge_order)
-        assert_array_equal(res, gk.gradient(f, x_even, x_even, edge_order=edge_order))
+        res = gradient(f, 1.0, axis=(0, 1), edge_order=edge_order)
+        assert_array_equal(res, gradient(f, x_even, x_even, edge_order=edge_order))
         np.testing.assert_allclose(res[1], expected[("even", edge_order)])
-        mixed = gk.gradient(f, x_even, x_uneven, axis=(0, 1), edge_order=edge_order)
-        swapped = gk.gradient(f, x_uneven, x_even, axis=(1, 0), edge_order=edge_order)
+        mixed = gradient(f, x_even, x_uneven, axis=(0, 1), edge_order=edge_order)
+        swapped = gradient(f, x_uneven, x_even, axis=(1, 0), edge_order=edge_order)
         assert_array_equal(mixed[0], swapped[1])
         assert_array_equal(mixed[1], swapped[0])
 
@@ -206,31 +210,31 @@ def test_numpy_spacing_table():
 def test_numpy_specific_axes_and_vararg_order():
     x = np.array([[1, 1], [3, 4]])
     dx = [np.array([[2.0, 3.0], [2.0, 3.0]]), np.array([[0.0, 0.0], [1.0, 1.0]])]
-    assert_array_equal(gk.gradient(x, axis=0), dx[0])
-    assert_array_equal(gk.gradient(x, axis=-1), dx[1])
-    assert_array_equal(gk.gradient(x, axis=(1, 0)), [dx[1], dx[0]])
-    assert_array_equal(gk.gradient(x, 2, 3, axis=(1, 0)), [dx[1] / 2.0, dx[0] / 3.0])
+    assert_array_equal(gradient(x, axis=0), dx[0])
+    assert_array_equal(gradient(x, axis=-1), dx[1])
+    assert_array_equal(gradient(x, axis=(1, 0)), [dx[1], dx[0]])
+    assert_array_equal(gradient(x, 2, 3, axis=(1, 0)), [dx[1] / 2.0, dx[0] / 3.0])
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_numpy_inexact_dtypes_follow_diff(dtype):
     x = np.array([1, 2, 3], dtype=dtype)
-    assert gk.gradient(x).dtype == np.diff(x).dtype
+    assert gradient(x).dtype == np.diff(x).dtype
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32, np.uint64])
 def test_numpy_decreasing_unsigned_values_do_not_wrap(dtype):
-    assert_array_equal(gk.gradient(np.array([5, 4, 3, 2, 1], dtype=dtype)), [-1] * 5)
-    assert_array_equal(gk.gradient(np.array([0, 2, 4]), np.array([3, 2, 1], dtype=dtype)), [-2] * 3)
+    assert_array_equal(gradient(np.array([5, 4, 3, 2, 1], dtype=dtype)), [-1] * 5)
+    assert_array_equal(gradient(np.array([0, 2, 4]), np.array([3, 2, 1], dtype=dtype)), [-2] * 3)
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
 def test_numpy_signed_big_jumps_do_not_wrap(dtype):
     info = np.iinfo(dtype)
     f = np.array([-1, info.max], dtype=dtype)
-    assert_array_equal(gk.gradient(f, np.array([1, 3])), [(info.max + 1) // 2] * 2)
+    assert_array_equal(gradient(f, np.array([1, 3])), [(info.max + 1) // 2] * 2)
     x = np.array([-1, info.max], dtype=dtype)
-    assert_array_equal(gk.gradient(np.array([info.min // 2, 0]), x), [0.5, 0.5])
+    assert_array_equal(gradient(np.array([info.min // 2, 0]), x), [0.5, 0.5])
 
 
 def test_numpy_datetime64_and_timedelta64_tables():
@@ -239,22 +243,22 @@ def test_numpy_datetime64_and_timedelta64_tables():
         dtype="datetime64[D]",
     )
     dx = np.array([-5, -3, 0, 31, 61, 396, 731], dtype="timedelta64[D]")
-    assert_array_equal(gk.gradient(x), dx)
-    assert gk.gradient(x).dtype == np.dtype("timedelta64[D]")
+    assert_array_equal(gradient(x), dx)
+    assert gradient(x).dtype == np.dtype("timedelta64[D]")
     t = np.array([-5, -3, 10, 12, 61, 321, 300], dtype="timedelta64[D]")
-    assert_array_equal(gk.gradient(t), np.array([2, 7, 7, 25, 154, 119, -21], dtype="timedelta64[D]"))
+    assert_array_equal(gradient(t), np.array([2, 7, 7, 25, 154, 119, -21], dtype="timedelta64[D]"))
 
 
 def test_numpy_second_order_accurate():
     x = np.linspace(0, 1, 10)
     y = 2 * x**3 + 4 * x**2 + 2 * x
     analytical = 6 * x**2 + 8 * x + 2
-    assert np.all(np.abs(gk.gradient(y, x[1] - x[0], edge_order=2) / analytical - 1) < 0.03)
+    assert np.all(np.abs(gradient(y, x[1] - x[0], edge_order=2) / analytical - 1) < 0.03)
     x = np.sort(np.random.default_rng(0).random(10))
     y = 2 * x**3 + 4 * x**2 + 2 * x
     analytical = 6 * x**2 + 8 * x + 2
-    assert np.all(np.abs(gk.gradient(y, x, edge_order=2) / analytical - 1) < 0.03)
+    assert np.all(np.abs(gradient(y, x, edge_order=2) / analytical - 1) < 0.03)
 
 
 def test_numpy_return_type_is_tuple_for_several_axes():
-    assert type(gk.gradient(([1, 2], [2, 3]))) is tuple
+    assert type(gradient(([1, 2], [2, 3]))) is tuple

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import gradkit as gk
+from gradkit.grid import kernels
 
 pytest.importorskip("numba")
 
@@ -145,7 +146,8 @@ def test_fused_on_a_subset_of_axes():
 def test_inputs_the_fused_kernel_cannot_take_fall_back_or_say_why(data, reason):
     with pytest.raises(ValueError, match=reason):
         gk.gradient(data, axis=0, kernel="fused")
-    np.testing.assert_array_equal(gk.gradient(data, axis=0), np.gradient(data, axis=0))
+    for kernel in ("auto", "reference"):
+        np.testing.assert_array_equal(gk.gradient(data, axis=0, kernel=kernel), np.gradient(data, axis=0))
 
 
 @pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
@@ -163,14 +165,35 @@ def test_spacing_the_fused_kernel_cannot_take_falls_back_or_says_why(spacing, re
     with pytest.raises(ValueError, match=reason):
         gk.gradient(data, *spacing, kernel="fused")
     for kind in (np.float64, np.complex128):
-        for a, e in zip(gk.gradient(data.astype(kind), *spacing), np.gradient(data.astype(kind), *spacing)):
-            assert a.dtype == e.dtype
-            np.testing.assert_array_equal(a, e)
+        expected = np.gradient(data.astype(kind), *spacing)
+        for kernel in ("auto", "reference"):
+            for a, e in zip(gk.gradient(data.astype(kind), *spacing, kernel=kernel), expected):
+                assert a.dtype == e.dtype
+                np.testing.assert_array_equal(a, e)
 
 
 def test_auto_uses_the_fused_kernel_on_large_arrays_and_matches_numpy():
-    data = np.random.default_rng(3).standard_normal((300, 200))
+    data = np.random.default_rng(3).standard_normal((400, 300))
+    assert kernels.choose_kernel("auto", data, None, native=True) == "fused"
     np.testing.assert_array_equal(gk.gradient(data), np.gradient(data))
+
+
+def test_auto_hands_small_calls_with_numpys_options_to_numpy_and_others_to_the_reference_kernel():
+    small = np.random.default_rng(3).standard_normal((200, 200))
+    assert kernels.choose_kernel("auto", small, None, native=True) == "numpy"
+    assert kernels.choose_kernel("auto", small, None, native=False) == "fused"  # accuracy=, periodic=, out=
+    assert kernels.choose_kernel("auto", small[:50], None, native=False) == "reference"
+    assert kernels.choose_kernel("auto", np.ma.zeros(50), None, native=True) == "reference"
+    x = np.cumsum(np.random.default_rng(4).uniform(0.5, 1.5, 200))
+    for args, options in [((), {}), ((0.5, x), {"edge_order": 2}), ((x,), {"axis": 1})]:
+        expected = np.gradient(small, *args, **options)
+        for kernel in ("auto", "numpy"):
+            np.testing.assert_array_equal(gk.gradient(small, *args, kernel=kernel, **options), expected)
+    # the checks are gradkit's: where NumPy returns garbage, an error names the argument
+    with pytest.raises(ValueError, match="strictly"):
+        gk.gradient(small, np.r_[x[:100], x[:100]], axis=0)
+    with pytest.raises(ValueError, match="kernel='numpy' runs numpy"):
+        gk.gradient(small, accuracy=4, kernel="numpy")
 
 
 def test_unknown_kernel_is_rejected():

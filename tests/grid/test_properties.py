@@ -28,7 +28,7 @@ def sampled_fields(draw, dtype=np.float64):
 def test_agrees_with_numpy_bit_for_bit(case, edge_order):
     values, spacing, axis = case
     expected = np.gradient(values, *spacing, axis=axis, edge_order=edge_order)
-    actual = gk.gradient(values, *spacing, axis=axis, edge_order=edge_order)
+    actual = gk.gradient(values, *spacing, axis=axis, edge_order=edge_order, kernel="reference")
     np.testing.assert_array_equal(actual, expected)
 
 

@@ -9,7 +9,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from gradkit.grid import kernels, options
 from gradkit.grid.libraries import array_namespace_of, is_dask_array, is_xarray
-from gradkit.grid.numpy_rules import numpy_axis_plan
+from gradkit.grid.numpy_rules import check_length, numpy_axis_plan
 from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
 from gradkit.grid.spacing import AxisSpacing, normalize_spacing
@@ -66,11 +66,14 @@ def gradient(
     out : ndarray or tuple of ndarray, optional
         Keyword-only. Preallocated outputs, one per differentiated axis, each
         with `f`'s shape and the result dtype; returned filled. NumPy input only.
-    kernel : {"auto", "fused", "reference"}, optional
+    kernel : {"auto", "fused", "reference", "numpy"}, optional
         Keyword-only. "fused" is the one-pass numba kernel (extra ``fast``) for
         C-contiguous 1-D to 3-D float and complex NumPy arrays; "reference" the
-        slicing kernel that works on everything; "auto" picks the fused kernel
-        where it applies and the array is large.
+        slicing kernel that works on everything; "numpy" calls
+        `numpy.gradient` (NumPy's own options only); "auto" picks the fused
+        kernel where it applies and the array is large, `numpy.gradient` for a
+        smaller plain ndarray with NumPy's options (the same answer, without
+        the cost of planning), and the reference kernel otherwise.
 
     Returns
     -------
@@ -127,7 +130,12 @@ def gradient(
     request = GradientRequest(f.shape, varargs, **keywords)
     work, result_dtype = working_array(f)
     outs = kernels.check_out(out, work, result_dtype, len(request.axes))
-    chosen = kernels.choose_kernel(kernel, work, outs, request.spacings)
+    native = out is None and request.accuracy is None and not any(request.periodic)
+    chosen = kernels.choose_kernel(kernel, work, outs, request.spacings, native=native)
+    if chosen == "numpy":  # with gradkit's checks, which NumPy lacks where it returns garbage or an IndexError
+        for ax in request.axes:
+            check_length(ax, f.shape[ax], request.edge_order)
+        return np.gradient(f, *varargs, axis=axis, edge_order=request.edge_order)
     # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
     # along the axes of 2-D and 3-D arrays a table of weights is small and read many times.
     plans = request.plans(tabulate=chosen != "fused" or work.ndim > 1)

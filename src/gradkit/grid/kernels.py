@@ -1,8 +1,11 @@
 """Choosing and running a kernel for a set of plans, and checking `out=`.
 
 ``kernel="auto"`` runs the fused numba kernel (`fused.py`) when it applies and
-the array is large enough to repay a call into compiled code, and the
-reference kernel (`reference.py`) otherwise. The fused kernel applies to plain
+the array is large enough to repay a call into compiled code. Below that, a
+call with NumPy's own options (no `accuracy`, `periodic` or `out`) on a plain
+ndarray goes to `numpy.gradient` itself, whose answer ours equals and which
+spends no time planning; anything else runs on the reference kernel
+(`reference.py`). The fused kernel applies to plain
 C-contiguous NumPy arrays of 1 to 3 dimensions in float32, float64,
 complex64 or complex128, with C-contiguous outputs and real spacing of at most
 double precision, when numba is installed. Everything else (other dtypes, 4-D
@@ -21,10 +24,13 @@ import numpy as np
 from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
 
-KERNELS = ("auto", "fused", "reference")
+KERNELS = ("auto", "fused", "reference", "numpy")
 FUSED_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128))
-#: Below this many elements "auto" stays on the reference kernel.
+#: Below this many elements "auto" stays off the fused kernel (its call and tables cost tens of microseconds).
 FUSED_MIN_SIZE = 1 << 15
+#: Below this many elements "auto" hands a call with NumPy's own options to `numpy.gradient`, which is
+#: faster than the fused kernel there.
+NUMPY_MAX_SIZE = 1 << 16
 
 
 @cache
@@ -55,17 +61,26 @@ def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: S
     return None
 
 
-def choose_kernel(kernel: str, f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: Sequence = ()) -> str:
-    """'fused' or 'reference' for the `kernel` option."""
+def choose_kernel(
+    kernel: str, f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: Sequence = (), *, native: bool = False
+) -> str:
+    """'fused', 'reference' or 'numpy' for the `kernel` option; `native`: the call has NumPy's own options
+    (no `accuracy`, `periodic` or `out`), so that `numpy.gradient` can answer it."""
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {', '.join(map(repr, KERNELS))}, got {kernel!r}")
     if kernel == "reference":
+        return kernel
+    if kernel == "numpy":
+        if not native:
+            raise ValueError("kernel='numpy' runs numpy.gradient, which takes no accuracy=, periodic= or out=")
         return kernel
     obstacle = fused_obstacle(f, outs, spacings)
     if kernel == "fused":
         if obstacle:
             raise ValueError(f"kernel='fused' cannot run here: {obstacle}")
         return kernel
+    if native and type(f) is np.ndarray and f.size < NUMPY_MAX_SIZE:
+        return "numpy"
     return "fused" if obstacle is None and f.size >= FUSED_MIN_SIZE else "reference"
 
 

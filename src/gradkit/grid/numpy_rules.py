@@ -38,6 +38,16 @@ def _constant_steps(coords: np.ndarray) -> bool:
     return all((np.diff(piece) == first).all() for piece in pieces)
 
 
+def check_length(axis: int, length: int, edge_order: int) -> None:
+    """NumPy's error for an axis too short for its edge formulas, naming the axis."""
+    if length < edge_order + 1:
+        raise ValueError(
+            "Shape of array too small to calculate a numerical gradient, at least "
+            f"(edge_order + 1) elements are required: axis {axis} has {length}, "
+            f"edge_order={edge_order} needs {edge_order + 1}"
+        )
+
+
 def numpy_axis_plan(
     axis: int, length: int, spacing: AxisSpacing, edge_order: int, *, tabulate: bool = True
 ) -> AxisPlan:
@@ -49,12 +59,7 @@ def numpy_axis_plan(
     axis' length. (NumPy computes the weights of other coordinates in their
     own type, so those are tabulated.)
     """
-    if length < edge_order + 1:
-        raise ValueError(
-            "Shape of array too small to calculate a numerical gradient, at least "
-            f"(edge_order + 1) elements are required: axis {axis} has {length}, "
-            f"edge_order={edge_order} needs {edge_order + 1}"
-        )
+    check_length(axis, length, edge_order)
     # the kernel computes NumPy's interior weights from float64 coordinates: the edges need only end steps
     left_to_kernel = not tabulate and spacing.coords is not None and spacing.coords.dtype == np.float64
     dx = numpy_steps(spacing, whole=not left_to_kernel)
