@@ -269,7 +269,9 @@ def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bounded_first_steps(x, h0, problem.bounds[0][coords], problem.bounds[1][coords], reach=2)
 
 
-def _notes(coords: np.ndarray, one_sided: np.ndarray, jumping=None, kinked=None) -> list[str]:
+def _notes(
+    coords: np.ndarray, one_sided: np.ndarray, jumping: np.ndarray | None = None, kinked: np.ndarray | None = None
+) -> list[str]:
     notes = [f"x[{c}] is near a bound: one-sided differences" for c in coords[one_sided]]
     if jumping is not None:
         notes += [not_differentiable(c, kinked=False) for c in coords[jumping]]
