@@ -167,6 +167,22 @@ def test_a_batch_size_bounds_each_call_and_changes_no_answer(batch_size):
     np.testing.assert_array_equal(gk.jacobian(pairs, x, vectorized=batch_size), gk.jacobian(pairs, x, vectorized=True))
 
 
+def test_a_batch_size_bounds_the_memory_of_the_points():
+    import tracemalloc
+
+    n = 1500  # a central step: 3000 points of 1500 values, 36 MB at once
+    x = np.linspace(-1.0, 1.0, n)
+    f = lambda points: np.sum(points**2, axis=1)  # noqa: E731
+    peaks = {}
+    for vectorized in (True, 64):
+        tracemalloc.start()
+        value = gk.grad(f, x, method="central", vectorized=vectorized)
+        peaks[vectorized] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        np.testing.assert_allclose(value, 2 * x, atol=1e-6)  # f is about 500: central differences keep 1e-8
+    assert peaks[True] > 36e6 and peaks[64] < 4e6, peaks
+
+
 def test_a_directional_derivative_of_a_vectorized_f():
     # the points along v go to f as a batch
     f = lambda points: np.sum(points**2, axis=(1, 2))  # noqa: E731

@@ -165,6 +165,27 @@ class Evaluator:
         results = self._map(shaped, raise_errors)
         return self._noted(np.stack([self._checked(v) for v in results]))
 
+    def displaced(self, x0: np.ndarray, coords: np.ndarray, offsets) -> np.ndarray:
+        """f at x0 + o[i] * e_coords[i] for each array o of `offsets` (one offset per coordinate of `coords`),
+        offset-major: `many` of those points. With a batch size the points are made one batch at a time, so
+        that no array of them all is ever made (for a central step in n dimensions, 2n points of n values)."""
+        k, m = len(offsets), len(coords)
+        size = self.batch_size
+        if size is None or not self.vectorized or k * m <= size:
+            points = np.empty((k, m, x0.size))
+            points[...] = x0
+            points[:, np.arange(m), coords] += np.asarray(offsets)
+            return self.many(points.reshape(k * m, x0.size))
+        moves, columns = np.asarray(offsets).reshape(k * m), np.tile(coords, k)
+        values = []
+        for start in range(0, k * m, size):
+            stop = min(start + size, k * m)
+            points = np.empty((stop - start, x0.size))
+            points[...] = x0
+            points[np.arange(stop - start), columns[start:stop]] += moves[start:stop]
+            values.append(self.many(points))
+        return np.concatenate(values)
+
     def _batch_call(self, shaped: np.ndarray) -> np.ndarray:
         """A vectorized f at the batch `shaped`, checked."""
         k = shaped.shape[0]

@@ -35,15 +35,6 @@ class Columns:
     failed_side: np.ndarray | None = None  # int (m,): +1 (-1) where f failed above (below) x only, else 0
 
 
-def _displaced(x0: np.ndarray, coords: np.ndarray, *offsets: np.ndarray) -> np.ndarray:
-    """Points x0 + o[i] * e_coords[i] for each array of offsets o, in one array: one row per point."""
-    k, m = len(offsets), len(coords)
-    points = np.empty((k, m, x0.size))
-    points[...] = x0
-    points[:, np.arange(m), coords] += np.asarray(offsets)
-    return points.reshape(k * m, x0.size)
-
-
 def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
     return values.reshape(values.shape + (1,) * extra_dims)
 
@@ -191,7 +182,7 @@ def _point_by_point(ev: Evaluator, f0: np.ndarray) -> bool:
 
 
 def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> np.ndarray:
-    """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major: `ev.many` of `_displaced`.
+    """f at x0 + o[i] e_coords[i] for each array o of `offsets`, offset-major (`Evaluator.displaced`).
 
     A scalar f evaluated point by point goes through `Evaluator.scalars`: f back to back, its values as floats.
     """
@@ -207,7 +198,7 @@ def _moved_values(ev: Evaluator, x0, f0, coords, offsets: list[np.ndarray]) -> n
                 return np.array(ev.scalars(points), dtype=np.float64)
         except NotRealError:
             pass
-    return ev.many(_displaced(x0, coords, *offsets))
+    return ev.displaced(x0, coords, offsets)
 
 
 def richardson_columns(
@@ -290,7 +281,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
     def estimate(k: int):
         h = (x + nth_step(h0, k)) - x
         if direction == 0:
-            both = ev.many(_displaced(x0, coords, h, -h))
+            both = ev.displaced(x0, coords, (h, -h))
             plus, minus = both[: len(coords)], both[len(coords) :]
             failed_above[:] |= ~np.isfinite(plus).reshape(len(coords), -1).all(axis=1)
             failed_below[:] |= ~np.isfinite(minus).reshape(len(coords), -1).all(axis=1)
@@ -310,7 +301,7 @@ def _sequence(ev: Evaluator, x0, f0, coords, h0, direction: int) -> Columns:
             curvature.append((hc, plus, minus, 0.5 * ev.precision * _column(np.abs(x) + h, extra) * np.abs(value)))
             return value, noise
         signed = direction * h
-        shifted = ev.many(_displaced(x0, coords, signed))
+        shifted = ev.displaced(x0, coords, (signed,))
         nonfinite[:] |= ~np.isfinite(shifted).reshape(len(coords), -1).all(axis=1)
         hc = _column(signed, extra)
         value = (shifted - f0) / hc
