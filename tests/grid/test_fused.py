@@ -179,21 +179,37 @@ def test_auto_uses_the_fused_kernel_on_large_arrays_and_matches_numpy():
 
 
 def test_auto_hands_small_calls_with_numpys_options_to_numpy_and_others_to_the_reference_kernel():
-    small = np.random.default_rng(3).standard_normal((200, 200))
+    small = np.random.default_rng(3).standard_normal((200, 150))
     assert kernels.choose_kernel("auto", small, None, native=True) == "numpy"
-    assert kernels.choose_kernel("auto", small, None, native=False) == "fused"  # accuracy=, periodic=, out=
-    assert kernels.choose_kernel("auto", small[:50], None, native=False) == "reference"
-    assert kernels.choose_kernel("auto", np.ma.zeros(50), None, native=True) == "reference"
+    assert kernels.choose_kernel("auto", small, None, native=False) == "reference"  # accuracy=, periodic=, out=
+    assert kernels.choose_kernel("auto", np.ma.zeros(50), None, native=True) == "reference"  # keeps the mask
+    assert kernels.choose_kernel("auto", np.zeros((40, 40, 40)), None, native=True) == "fused"
+    assert kernels.choose_kernel("auto", np.zeros((20, 20, 20, 20)), None, native=True) == "numpy"  # 4-D
     x = np.cumsum(np.random.default_rng(4).uniform(0.5, 1.5, 200))
-    for args, options in [((), {}), ((0.5, x), {"edge_order": 2}), ((x,), {"axis": 1})]:
+    for args, options in [((), {}), ((0.5, x[:150]), {"edge_order": 2}), ((x,), {"axis": 0})]:
         expected = np.gradient(small, *args, **options)
         for kernel in ("auto", "numpy"):
             np.testing.assert_array_equal(gk.gradient(small, *args, kernel=kernel, **options), expected)
     # the checks are gradkit's: where NumPy returns garbage, an error names the argument
     with pytest.raises(ValueError, match="strictly"):
-        gk.gradient(small, np.r_[x[:100], x[:100]], axis=0)
+        gk.gradient(small, np.r_[x[:100], x[:100]], axis=0)  # not strictly monotonic
     with pytest.raises(ValueError, match="kernel='numpy' runs numpy"):
         gk.gradient(small, accuracy=4, kernel="numpy")
+
+
+def test_cached_tables_keep_numpys_rounding_for_each_kind_of_step():
+    # the fused kernel's tables for a scalar step are cached; a Python float and a float64 step of the same
+    # value round float32 data differently in NumPy, and must not share an entry
+    data = np.random.default_rng(7).standard_normal((200, 200)).astype(np.float32)
+    steps = [0.1, np.float64(0.1), np.float32(0.1), 0.1, 2, np.float64(0.1)]
+    for step in steps:
+        for edge_order in (1, 2):
+            expected = np.gradient(data, step, edge_order=edge_order)
+            actual = gk.gradient(data, step, edge_order=edge_order, kernel="fused")
+            for a, e in zip(actual, expected):
+                assert a.dtype == e.dtype
+                np.testing.assert_array_equal(a, e)
+    assert not np.array_equal(np.gradient(data, 0.1)[0], np.gradient(data, np.float64(0.1))[0])
 
 
 def test_unknown_kernel_is_rejected():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
@@ -71,9 +72,9 @@ def gradient(
         C-contiguous 1-D to 3-D float and complex NumPy arrays; "reference" the
         slicing kernel that works on everything; "numpy" calls
         `numpy.gradient` (NumPy's own options only); "auto" picks the fused
-        kernel where it applies and the array is large, `numpy.gradient` for a
-        smaller plain ndarray with NumPy's options (the same answer, without
-        the cost of planning), and the reference kernel otherwise.
+        kernel where it applies and the array is large, else `numpy.gradient`
+        for a plain ndarray with NumPy's options (the same answer, faster
+        than the reference kernel), and the reference kernel otherwise.
 
     Returns
     -------
@@ -136,11 +137,15 @@ def gradient(
         for ax in request.axes:
             check_length(ax, f.shape[ax], request.edge_order)
         return np.gradient(f, *varargs, axis=axis, edge_order=request.edge_order)
+    if outs is None:
+        outs = [np.empty_like(work, dtype=result_dtype) for _ in request.axes]
+    if chosen == "fused":  # scalar steps: the tables come from a cache (planning them costs more than small work)
+        cached = [request.uniform_tables(k, work.dtype) for k in range(len(request.axes))]
+        if all(table is not None for table in cached):
+            return _single_or_tuple(kernels.run_tables(work, dict(zip(request.axes, cached)), outs))
     # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
     # along the axes of 2-D and 3-D arrays a table of weights is small and read many times.
     plans = request.plans(tabulate=chosen != "fused" or work.ndim > 1)
-    if outs is None:
-        outs = [np.empty_like(work, dtype=result_dtype) for _ in plans]
     return _single_or_tuple(kernels.run(chosen, work, plans, outs))
 
 
@@ -167,17 +172,34 @@ class GradientRequest:
         """The plan of the `k`-th differentiated axis (optionally with another spacing)."""
         ax = self.axes[k]
         spacing = self.spacings[k] if spacing is None else spacing
-        if self.accuracy is None and not self.periodic[k]:
-            return numpy_axis_plan(ax, self.shape[ax], spacing, self.edge_order, tabulate=tabulate)
-        return stencil_axis_plan(
-            ax,
-            self.shape[ax],
-            spacing,
-            order=1,
-            accuracy=self.accuracy or 2,
-            periodic=self.periodic[k],
-            period=self.periods[k],
-        )
+        options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k])
+        return _axis_plan(ax, self.shape[ax], spacing, *options, tabulate=tabulate)
+
+    def uniform_tables(self, k: int, dtype: np.dtype) -> object:
+        """The fused kernel's tables (`AxisTables`) of the `k`-th axis for data of `dtype`, cached, where its
+        spacing is a scalar step (a Python or NumPy number); None otherwise."""
+        spacing = self.spacings[k]
+        step = spacing.step
+        if not spacing.is_uniform or not isinstance(step, (int, float, np.integer, np.floating)):
+            return None
+        ax = self.axes[k]
+        options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k])
+        # the step's type is part of the key: NumPy rounds with a Python float as with the data's type
+        return _uniform_tables(ax, self.shape[ax], type(step), step, *options, np.dtype(dtype))
+
+
+def _axis_plan(axis, length, spacing, edge_order, accuracy, periodic, period, *, tabulate) -> AxisPlan:
+    if accuracy is None and not periodic:
+        return numpy_axis_plan(axis, length, spacing, edge_order, tabulate=tabulate)
+    return stencil_axis_plan(axis, length, spacing, order=1, accuracy=accuracy or 2, periodic=periodic, period=period)
+
+
+@lru_cache(maxsize=64)
+def _uniform_tables(axis, length, step_type, step, edge_order, accuracy, periodic, period, dtype) -> object:
+    from gradkit.grid.tables import axis_tables
+
+    plan = _axis_plan(axis, length, AxisSpacing(step=step), edge_order, accuracy, periodic, period, tabulate=True)
+    return axis_tables(plan, length, dtype)
 
 
 def differentiate(

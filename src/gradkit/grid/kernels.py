@@ -1,10 +1,10 @@
 """Choosing and running a kernel for a set of plans, and checking `out=`.
 
 ``kernel="auto"`` runs the fused numba kernel (`fused.py`) when it applies and
-the array is large enough to repay a call into compiled code. Below that, a
-call with NumPy's own options (no `accuracy`, `periodic` or `out`) on a plain
-ndarray goes to `numpy.gradient` itself, whose answer ours equals and which
-spends no time planning; anything else runs on the reference kernel
+the array is large enough to repay a call into compiled code. Otherwise a call
+with NumPy's own options (no `accuracy`, `periodic` or `out`) on a plain
+ndarray goes to `numpy.gradient` itself, whose answer ours equals and which is
+faster than the reference kernel; anything else runs on the reference kernel
 (`reference.py`). The fused kernel applies to plain
 C-contiguous NumPy arrays of 1 to 3 dimensions in float32, float64,
 complex64 or complex128, with C-contiguous outputs and real spacing of at most
@@ -26,11 +26,9 @@ from gradkit.grid.reference import execute
 
 KERNELS = ("auto", "fused", "reference", "numpy")
 FUSED_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128))
-#: Below this many elements "auto" stays off the fused kernel (its call and tables cost tens of microseconds).
+#: Below this many elements "auto" stays off the fused kernel: calling compiled code costs tens of
+#: microseconds, and `numpy.gradient` is as fast there.
 FUSED_MIN_SIZE = 1 << 15
-#: Below this many elements "auto" hands a call with NumPy's own options to `numpy.gradient`, which is
-#: faster than the fused kernel there.
-NUMPY_MAX_SIZE = 1 << 16
 
 
 @cache
@@ -79,9 +77,9 @@ def choose_kernel(
         if obstacle:
             raise ValueError(f"kernel='fused' cannot run here: {obstacle}")
         return kernel
-    if native and type(f) is np.ndarray and f.size < NUMPY_MAX_SIZE:
-        return "numpy"
-    return "fused" if obstacle is None and f.size >= FUSED_MIN_SIZE else "reference"
+    if obstacle is None and f.size >= FUSED_MIN_SIZE:
+        return "fused"
+    return "numpy" if native and type(f) is np.ndarray else "reference"
 
 
 def run(kernel: str, f: np.ndarray, plans: Sequence[AxisPlan], outs: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -94,6 +92,14 @@ def run(kernel: str, f: np.ndarray, plans: Sequence[AxisPlan], outs: Sequence[np
         run_fused(f, tables, {plan.axis: o for plan, o in zip(plans, outs)})
         return list(outs)
     return [execute(f, plan, out) for plan, out in zip(plans, outs)]
+
+
+def run_tables(f: np.ndarray, tables: dict, outs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Run the fused kernel from ready tables (axis -> `AxisTables`) into `outs`, one per axis in order."""
+    from gradkit.grid.fused import run_fused
+
+    run_fused(f, tables, dict(zip(tables, outs)))
+    return list(outs)
 
 
 def check_out(out: object, f: np.ndarray, dtype: np.dtype, count: int) -> list[np.ndarray] | None:
