@@ -85,12 +85,9 @@ def choose_kernel(
 def run(kernel: str, f: np.ndarray, plans: Sequence[AxisPlan], outs: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Execute `plans` on NumPy array `f` into `outs` with the chosen kernel."""
     if kernel == "fused":
-        from gradkit.grid.fused import run_fused
         from gradkit.grid.tables import axis_tables
 
-        tables = {plan.axis: axis_tables(plan, f.shape[plan.axis], f.dtype) for plan in plans}
-        run_fused(f, tables, {plan.axis: o for plan, o in zip(plans, outs)})
-        return list(outs)
+        return run_tables(f, {plan.axis: axis_tables(plan, f.shape[plan.axis], f.dtype) for plan in plans}, outs)
     return [execute(f, plan, out) for plan, out in zip(plans, outs)]
 
 
