@@ -212,6 +212,25 @@ def test_cached_tables_keep_numpys_rounding_for_each_kind_of_step():
     assert not np.array_equal(np.gradient(data, 0.1)[0], np.gradient(data, np.float64(0.1))[0])
 
 
+def test_cached_tables_of_coordinates_are_keyed_by_their_values():
+    # tables for coordinate arrays are cached by value: other coordinates of the same length, or the same
+    # values in another dtype (which NumPy differences in that dtype), must not share an entry
+    rng = np.random.default_rng(8)
+    data = rng.standard_normal((60, 70, 80))
+    first = np.cumsum(rng.uniform(0.5, 1.5, 70))
+    second = np.cumsum(rng.uniform(0.5, 1.5, 70))
+    integers = np.cumsum(rng.integers(1, 4, 80))
+    cases = [(first, integers), (second, integers), (first, integers.astype(np.float32)), (first, integers)]
+    for middle, last in cases:
+        for edge_order in (1, 2):
+            expected = np.gradient(data, 0.5, middle, last, edge_order=edge_order)
+            actual = gk.gradient(data, 0.5, middle, last, edge_order=edge_order, kernel="fused")
+            for a, e in zip(actual, expected):
+                np.testing.assert_array_equal(a, e)
+    middle[3] += 0.25  # the caller changes its array in place: its new values are a new key
+    np.testing.assert_array_equal(gk.gradient(data, middle, axis=1, kernel="fused"), np.gradient(data, middle, axis=1))
+
+
 def test_unknown_kernel_is_rejected():
     with pytest.raises(ValueError, match="kernel must be one of"):
         gk.gradient(np.zeros(5), kernel="gpu")

@@ -139,13 +139,14 @@ def gradient(
         return np.gradient(f, *varargs, axis=axis, edge_order=request.edge_order)
     if outs is None:
         outs = [np.empty_like(work, dtype=result_dtype) for _ in request.axes]
-    if chosen == "fused":  # scalar steps: the tables come from a cache (planning them costs more than small work)
-        cached = [request.uniform_tables(k, work.dtype) for k in range(len(request.axes))]
-        if all(table is not None for table in cached):
-            return _single_or_tuple(kernels.run_tables(work, dict(zip(request.axes, cached)), outs))
     # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
     # along the axes of 2-D and 3-D arrays a table of weights is small and read many times.
-    plans = request.plans(tabulate=chosen != "fused" or work.ndim > 1)
+    tabulate = chosen != "fused" or work.ndim > 1
+    if chosen == "fused":  # the tables come from a cache where they can (planning costs more than small work)
+        cached = [request.cached_tables(k, work.dtype, tabulate=tabulate) for k in range(len(request.axes))]
+        if all(table is not None for table in cached):
+            return _single_or_tuple(kernels.run_tables(work, dict(zip(request.axes, cached)), outs))
+    plans = request.plans(tabulate=tabulate)
     return _single_or_tuple(kernels.run(chosen, work, plans, outs))
 
 
@@ -175,17 +176,26 @@ class GradientRequest:
         options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k])
         return _axis_plan(ax, self.shape[ax], spacing, *options, tabulate=tabulate)
 
-    def uniform_tables(self, k: int, dtype: np.dtype) -> object:
-        """The fused kernel's tables (`AxisTables`) of the `k`-th axis for data of `dtype`, cached, where its
-        spacing is a scalar step (a Python or NumPy number); None otherwise."""
+    def cached_tables(self, k: int, dtype: np.dtype, *, tabulate: bool) -> object:
+        """The fused kernel's tables (`AxisTables`) of the `k`-th axis for data of `dtype`, from a cache: for
+        a scalar step (a Python or NumPy number), and for tabulated coordinates of up to `CACHED_COORDINATES`
+        values. None otherwise."""
         spacing = self.spacings[k]
-        step = spacing.step
-        if not spacing.is_uniform or not isinstance(step, (int, float, np.integer, np.floating)):
-            return None
         ax = self.axes[k]
-        options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k])
-        # the step's type is part of the key: NumPy rounds with a Python float as with the data's type
-        return _uniform_tables(ax, self.shape[ax], type(step), step, *options, np.dtype(dtype))
+        options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k], np.dtype(dtype))
+        step = spacing.step
+        if spacing.is_uniform and isinstance(step, (int, float, np.integer, np.floating)):
+            # the step's type is part of the key: NumPy rounds with a Python float as with the data's type
+            return _uniform_tables(ax, self.shape[ax], type(step), step, *options)
+        coords = spacing.coords
+        if coords is not None and tabulate and coords.size <= CACHED_COORDINATES:
+            key = (coords.dtype.str, coords.tobytes(), spacing.collapse)
+            return _coordinate_tables(ax, self.shape[ax], key, *options)
+        return None
+
+
+#: Coordinate arrays up to this long have their tables cached (by value: the key holds their bytes).
+CACHED_COORDINATES = 1 << 13
 
 
 def _axis_plan(axis, length, spacing, edge_order, accuracy, periodic, period, *, tabulate) -> AxisPlan:
@@ -196,9 +206,20 @@ def _axis_plan(axis, length, spacing, edge_order, accuracy, periodic, period, *,
 
 @lru_cache(maxsize=64)
 def _uniform_tables(axis, length, step_type, step, edge_order, accuracy, periodic, period, dtype) -> object:
+    return _tables(axis, length, AxisSpacing(step=step), edge_order, accuracy, periodic, period, dtype)
+
+
+@lru_cache(maxsize=16)
+def _coordinate_tables(axis, length, key, edge_order, accuracy, periodic, period, dtype) -> object:
+    kind, values, collapse = key
+    spacing = AxisSpacing(coords=np.frombuffer(values, dtype=kind).copy(), collapse=collapse)
+    return _tables(axis, length, spacing, edge_order, accuracy, periodic, period, dtype)
+
+
+def _tables(axis, length, spacing, edge_order, accuracy, periodic, period, dtype) -> object:
     from gradkit.grid.tables import axis_tables
 
-    plan = _axis_plan(axis, length, AxisSpacing(step=step), edge_order, accuracy, periodic, period, tabulate=True)
+    plan = _axis_plan(axis, length, spacing, edge_order, accuracy, periodic, period, tabulate=True)
     return axis_tables(plan, length, dtype)
 
 
