@@ -9,7 +9,7 @@ import numpy as np
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import PrecisionWatch, off_single_grid
 from gradkit.function.problem import as_point, check_accuracy, check_callable, check_method, check_tolerances
-from gradkit.function.richardson import extrapolate, nth_step, replayed
+from gradkit.function.richardson import MIN_ROWS, extrapolate, nth_step, replayed
 from gradkit.function.smoothness import GROWING, KINKED, curvature_kinks, kinks, not_twice_differentiable, rising
 from gradkit.function.steps import (
     EPS,
@@ -155,7 +155,7 @@ def derivative(
         value, error = np.array(fit.value), np.array(fit.error)
         kinked = np.zeros(value.shape, dtype=bool)
         slope_kinked, spread = False, 0.0
-        if len(curvature) >= 3 and (order == 2 or fit.steps_used > 3):  # a jump in f'' stalls a first derivative
+        if len(curvature) >= MIN_ROWS and (order == 2 or fit.steps_used > MIN_ROWS):  # f'' jumps: see smoothness.py
             with np.errstate(all="ignore"):  # steps near the smallest floats
                 slope_kinked, spread = curvature_kinks(curvature, f_at, watch.precision)
         if order == 1 and np.count_nonzero(slope_kinked):  # f' exists, f'' jumps
