@@ -29,7 +29,12 @@ from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
 
-_LAZY = {"Expression": "gradkit.symbolic", "FormulaError": "gradkit.symbolic", "plot": "gradkit.viz"}
+_LAZY = {
+    "Expression": "gradkit.symbolic",
+    "ExpressionVector": "gradkit.symbolic",
+    "FormulaError": "gradkit.symbolic",
+    "plot": "gradkit.viz",
+}
 
 
 def __getattr__(name: str):
@@ -44,6 +49,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "Expression",
+    "ExpressionVector",
     "FormulaError",
     "GradientCheck",
     "Result",

@@ -162,7 +162,7 @@ def test_powers_of_long_fractions_finish_at_once_in_30_digits():
 
 
 def test_caret_is_power_with_power_precedence():
-    assert str(gk.Expression("x^2 + 1")) == "x**2 + 1"
+    assert str(gk.Expression("x^2 + 1")) == "x^2 + 1"
     assert gk.Expression("2^3^2").evaluate() == 2**9
 
 

@@ -2,5 +2,6 @@
 
 from gradkit.symbolic.errors import FormulaError
 from gradkit.symbolic.expression import Expression
+from gradkit.symbolic.vector import ExpressionVector
 
-__all__ = ["Expression", "FormulaError"]
+__all__ = ["Expression", "ExpressionVector", "FormulaError"]

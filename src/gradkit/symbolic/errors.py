@@ -7,5 +7,6 @@ class FormulaError(ValueError):
     """A formula that gradkit will not parse, with the 1-based column of the offending token when known."""
 
     def __init__(self, message: str, column: int | None = None):
+        self.message = message
         self.column = column
         super().__init__(f"{message} at column {column}" if column is not None else message)

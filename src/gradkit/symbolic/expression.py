@@ -9,6 +9,7 @@ import sympy
 
 from gradkit.symbolic.errors import FormulaError
 from gradkit.symbolic.parse import parse
+from gradkit.symbolic.printing import to_text
 
 
 class Expression:
@@ -17,10 +18,10 @@ class Expression:
     Parameters
     ----------
     text : str
-        The formula: numbers, variable names, ``+ - * / ** ^``, parentheses, and the functions sin cos tan
-        asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp log log10 log2 sqrt cbrt abs sign erf min
-        max hypot, and the constants pi and e. It is read by an allowlisted parser; nothing in it is ever
-        executed.
+        The formula: numbers, variable names, ``+ - * / ** ^``, parentheses, ``|x|``, the functions sin cos
+        tan sec csc cot asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp log log10 log2 sqrt cbrt
+        pow abs sign heaviside dirac erf min max hypot (and the aliases ln, arcsin, arctan...), and the
+        constants pi and e. It is read by an allowlisted parser; nothing in it is ever executed.
     variables : sequence of str, optional
         The variables, in the order `evaluate` and `grad_at` take them. By default the names used, sorted.
         Variables listed but not used are allowed (their partial derivative is 0).
@@ -37,7 +38,7 @@ class Expression:
     >>> e.variables
     ('x', 'y')
     >>> [str(d) for d in e.gradient()]
-    ['-2*x*exp(-x**2)*exp(-y**2)', '-2*y*exp(-x**2)*exp(-y**2)']
+    ['-2*x*exp(-x^2)*exp(-y^2)', '-2*y*exp(-x^2)*exp(-y^2)']
     >>> [round(float(v), 12) for v in e.grad_at(x=0.3, y=-0.7)]
     [-0.335939019939, 0.783857713192]
     """
@@ -45,7 +46,7 @@ class Expression:
     def __init__(self, text: str, variables: Sequence[str] | None = None):
         parsed = parse(text)
         self.text = text
-        self.expr = parsed.expr
+        self.expr = _as_printed(parsed.expr)
         self.variables = _check_variables(variables, parsed.names)
         self._symbols = tuple(sympy.Symbol(v, real=True) for v in self.variables)
         self._compiled = None
@@ -60,16 +61,46 @@ class Expression:
         made._compiled = None
         return made
 
-    def diff(self, variable: str) -> Expression:
-        """The exact partial derivative with respect to `variable`, in the same variables."""
+    def diff(self, variable: str, n: int = 1) -> Expression:
+        """The exact `n`-th partial derivative with respect to `variable`, in the same variables.
+
+        Examples
+        --------
+        >>> import gradkit as gk
+        >>> str(gk.Expression("x^3*y").diff("x", 2))
+        '6*x*y'
+        """
         if variable not in self.variables:
             raise ValueError(f"variable must be one of {self.variables}, got {variable!r}")
-        derivative = sympy.diff(self.expr, sympy.Symbol(variable, real=True))
-        return Expression._from_tree(derivative, self.variables, str(derivative))
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+        derivative = _as_printed(sympy.diff(self.expr, sympy.Symbol(variable, real=True), int(n)))
+        return Expression._from_tree(derivative, self.variables, to_text(derivative))
 
     def gradient(self) -> tuple[Expression, ...]:
         """The exact partial derivatives, one per variable, each in all of the parent's variables."""
         return tuple(self.diff(v) for v in self.variables)
+
+    def hessian(self) -> tuple[tuple[Expression, ...], ...]:
+        """The exact second partial derivatives: ``hessian()[i][j]`` is d²f/(dv_i dv_j), a symmetric matrix.
+
+        Examples
+        --------
+        >>> import gradkit as gk
+        >>> [[str(d) for d in row] for row in gk.Expression("x^2*y + y^3").hessian()]
+        [['2*y', '2*x'], ['2*x', '6*y']]
+        """
+        first = self.gradient()
+        rows = [[None] * len(first) for _ in first]
+        for i, partial in enumerate(first):
+            for j in range(i, len(first)):
+                rows[i][j] = rows[j][i] = partial.diff(self.variables[j])
+        return tuple(tuple(row) for row in rows)
+
+    def hessian_at(self, *values: float, **named: float) -> np.ndarray:
+        """The exact Hessian at one point, shape (n, n) for n variables (or (n, n, ...) at arrays of points)."""
+        arrays = self._arguments(values, named)
+        return np.stack([np.stack([d.evaluate(*arrays).real for d in row]) for row in self.hessian()])
 
     def evaluate(self, *values: object, **named: object) -> np.ndarray:
         """The formula at arrays of points (broadcast together), compiled once.
@@ -104,10 +135,11 @@ class Expression:
         return sympy.latex(self.expr)
 
     def __str__(self) -> str:
-        return str(self.expr)
+        """The formula in gradkit's own syntax (``^``, ``abs``, ``min``...), which `Expression` reads back."""
+        return to_text(self.expr)
 
     def __repr__(self) -> str:
-        return f"Expression({str(self.expr)!r}, variables={self.variables!r})"
+        return f"Expression({to_text(self.expr)!r}, variables={self.variables!r})"
 
     def _arguments(self, values: tuple, named: dict) -> tuple:
         if values and named:
@@ -129,6 +161,30 @@ class Expression:
                 raise TypeError(f"the value of {name!r} must be numbers, got {array.dtype}")
             arrays.append(array.astype(np.complex128 if array.dtype.kind == "c" else np.float64))
         return tuple(arrays)
+
+
+def _as_printed(expr: sympy.Expr) -> sympy.Expr:
+    """`expr` as the tree its printed text reads back to, with re(u) as u and im(u) as 0.
+
+    sympy cannot tell that asin(x) is real, so the derivative of abs(asin(x)) holds re() and im() parts,
+    which no formula can write; where the formula is defined (real) they are u and 0. sympy also keeps
+    trees that its own printer writes in another shape (x/(2*(x^2/4 + 1)) is built anew as x/(x^2/2 + 2),
+    abs(1.0*abs(x)) as 1.0*abs(x)): reading the printed text back, until it no longer changes, gives the
+    tree that every later print and parse keeps.
+    """
+    if expr.has(sympy.re, sympy.im):
+        expr = expr.replace(sympy.re, lambda u: u).replace(sympy.im, lambda u: sympy.S.Zero)
+        if expr.has(sympy.Derivative):
+            expr = expr.doit()
+    for _ in range(3):
+        try:
+            again = parse(to_text(expr), trusted=True).expr
+        except FormulaError:  # a form the parser cannot write; the tree is still right
+            return expr
+        if again == expr:
+            break
+        expr = again
+    return expr
 
 
 def _check_variables(variables: Sequence[str] | None, used: frozenset[str]) -> tuple[str, ...]:

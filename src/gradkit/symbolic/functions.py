@@ -30,11 +30,20 @@ def _log(base: int):
     return lambda x: sympy.log(x, base)
 
 
-# name -> (number of arguments, or None for two or more; builder)
+def _dirac(x, order=0):
+    return sympy.DiracDelta(x, order) if order else sympy.DiracDelta(x)
+
+
+# name -> (number of arguments: an int, None for two or more, or (fewest, most); builder).
+# heaviside and dirac are there because derivatives of max, min and sign contain them, and what gradkit
+# prints must parse back; pow is built by the parser itself, which checks its size as it does for ^.
 FUNCTIONS = {
     "sin": (1, sympy.sin),
     "cos": (1, sympy.cos),
     "tan": (1, sympy.tan),
+    "sec": (1, sympy.sec),
+    "csc": (1, sympy.csc),
+    "cot": (1, sympy.cot),
     "asin": (1, sympy.asin),
     "acos": (1, sympy.acos),
     "atan": (1, sympy.atan),
@@ -51,12 +60,29 @@ FUNCTIONS = {
     "log2": (1, _log(2)),
     "sqrt": (1, sympy.sqrt),
     "cbrt": (1, cbrt),
+    "pow": (2, sympy.Pow),
     "abs": (1, sympy.Abs),
     "sign": (1, sympy.sign),
+    "heaviside": (1, sympy.Heaviside),
+    "dirac": ((1, 2), _dirac),
     "erf": (1, sympy.erf),
     "min": (None, sympy.Min),
     "max": (None, sympy.Max),
     "hypot": (2, lambda x, y: sympy.sqrt(x**2 + y**2)),
+}
+
+#: Other names people type for the same functions (NumPy's arc names, ln).
+ALIASES = {
+    "ln": "log",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arctan2": "atan2",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "absolute": "abs",
+    "power": "pow",
 }
 
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy
 
 from gradkit.symbolic.errors import FormulaError
-from gradkit.symbolic.functions import CONSTANTS, FUNCTIONS
+from gradkit.symbolic.functions import ALIASES, CONSTANTS, FUNCTIONS
 
 MAX_LENGTH = 2000
 MAX_NODES = 1000
@@ -36,18 +36,27 @@ class Parsed:
     names: frozenset[str]
 
 
-def parse(text: object) -> Parsed:
-    """Parse `text` into a sympy expression and the variable names it uses."""
+def parse(text: object, *, trusted: bool = False) -> Parsed:
+    """Parse `text` into a sympy expression and the variable names it uses.
+
+    `trusted` lifts the limits on size and nesting, for text gradkit printed itself (derivatives grow).
+    """
     if not isinstance(text, str):
         raise FormulaError(f"a formula must be text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
+    if len(text) > MAX_LENGTH and not trusted:
         raise FormulaError(f"formula too long: {len(text)} characters, at most {MAX_LENGTH}")
     for index, char in enumerate(text):
         if not (char.isascii() and (char.isprintable() or char in " \t")):
             raise FormulaError(f"character {char!r} is not allowed (plain ASCII only)", index + 1)
     if not text.strip():
         raise FormulaError("empty formula")
-    source, columns = _normalized(text)
+    barred, bar_columns = _bars(text)
+    try:
+        source, normal_columns = _normalized(barred)
+    except FormulaError as error:
+        column = None if error.column is None else _original_column(bar_columns, error.column - 1)
+        raise FormulaError(error.message, column) from None
+    columns = [bar_columns[c] for c in normal_columns]
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
@@ -56,9 +65,9 @@ def parse(text: object) -> Parsed:
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula too deeply nested or too large") from None
     nodes = sum(1 for _ in ast.walk(tree))
-    if nodes > MAX_NODES:
+    if nodes > MAX_NODES and not trusted:
         raise FormulaError(f"formula too large: {nodes} syntax nodes, at most {MAX_NODES}")
-    builder = _Builder(text, columns, len(source) - len(source.lstrip()))
+    builder = _Builder(text, columns, len(source) - len(source.lstrip()), math.inf if trusted else 1)
     try:
         expr = builder.build(tree.body, depth=0)
     except RecursionError:
@@ -73,6 +82,40 @@ _NUMBER_TOKEN = re.compile(
     r"|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?"
 )
 _NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _bars(text: str) -> tuple[str, list[int]]:
+    """`text` with absolute-value bars ``|x|`` written as ``abs(x)``; also each character's column in `text`.
+
+    A bar closes the innermost open bar when it follows a value (a name, a number, a closing parenthesis or
+    bar) and no parenthesis opened since is still open; otherwise it opens one. So ``||x| - 1|`` and
+    ``|x||y|`` read as people mean them. An opening bar is written `` abs(`` (with a space), so that
+    ``2|x|`` is a product, as ``2abs(x)`` would be, while ``x|y|`` stays an error, as ``x y`` does.
+    """
+    if "|" not in text:
+        return text, list(range(len(text)))
+    out: list[str] = []
+    columns: list[int] = []
+    groups: list[str] = []  # the open parentheses and bars, innermost last
+    after_value = False
+    for index, char in enumerate(text):
+        piece = char
+        if char == "|":
+            if after_value and groups and groups[-1] == "|":
+                groups.pop()
+                piece = ")"
+            else:
+                groups.append("|")
+                piece = " abs("
+        elif char == "(":
+            groups.append("(")
+        elif char == ")" and groups and groups[-1] == "(":
+            groups.pop()
+        out.append(piece)
+        columns += [index] * len(piece)
+        if char not in " \t":
+            after_value = char.isalnum() or char in "._)" or piece == ")"
+    return "".join(out), columns
 
 
 def _normalized(text: str) -> tuple[str, list[int]]:
@@ -139,7 +182,8 @@ def _original_column(columns: list[int], offset: int) -> int:
 
 
 class _Builder:
-    def __init__(self, text: str, columns: list[int], stripped: int):
+    def __init__(self, text: str, columns: list[int], stripped: int, limits: float = 1):
+        self.limits = limits  # how many times the limits on depth and size: inf for trusted text
         self.text = text
         self.columns = columns
         self.stripped = stripped
@@ -155,7 +199,7 @@ class _Builder:
 
     def build(self, node: ast.AST, depth: int) -> sympy.Expr:
         self.calls += 1
-        if depth > MAX_DEPTH or self.calls > MAX_NODES:
+        if depth > MAX_DEPTH * self.limits or self.calls > MAX_NODES * self.limits:
             raise self.fail(f"formula nested too deeply (more than {MAX_DEPTH} levels)", node)
         if isinstance(node, ast.Constant):
             return self.number(node)
@@ -183,9 +227,16 @@ class _Builder:
             raise self.fail(f"{self.segment(node)} is infinite (a division by zero or a pole)", node)
         if expr.is_Rational and _digits(expr) > MAX_CONSTANT_DIGITS:
             expr = sympy.Float(expr, 30)  # a sum of many fractions: exact digits no double needs
+        for part in expr.args:
+            # a constant factor or term (x*1e308*10 is 1.0e309*x) must fit a double as well, or every value
+            # of the formula is infinite
+            if part.is_Number and not math.isfinite(_magnitude(part)):
+                raise self.fail(f"{self.segment(node)} holds a constant too large for double precision", node)
         if expr.is_number:
             try:
                 value = complex(expr.evalf(17))
+            except OverflowError:
+                value = complex(math.inf)
             except (TypeError, ValueError):
                 value = complex(math.nan)
             if math.isnan(value.real) or math.isnan(value.imag):
@@ -220,7 +271,7 @@ class _Builder:
     def name(self, node: ast.Name) -> sympy.Expr:
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
-        if node.id in FUNCTIONS:
+        if node.id in FUNCTIONS or node.id in ALIASES:
             raise self.fail(f"{node.id!r} is a function; call it like {node.id}(x)", node)
         if not _NAME.match(node.id) or "__" in node.id:
             raise self.fail(f"name {node.id!r} is not allowed", node)
@@ -238,6 +289,10 @@ class _Builder:
         chained = isinstance(node.left, ast.BinOp) and type(node.left.op) is kind
         left = self.build(node.left, depth) if chained else self.build(node.left, depth + 1)
         right = self.build(node.right, depth + 1)
+        if kind in (ast.Mult, ast.Div) and isinstance(node.left, ast.UnaryOp) and isinstance(node.left.op, ast.USub):
+            # -(a + b)*c is -((a + b)*c), as sympy prints it: negating the sum first would give another tree
+            # (-a - b)*c, and what gradkit prints would not read back to the same one
+            return -(-left * right if kind is ast.Mult else -left / right)
         if kind is ast.Add:
             return left + right
         if kind is ast.Sub:
@@ -260,26 +315,47 @@ class _Builder:
                 if base.is_Rational and _digits(base) * magnitude > MAX_CONSTANT_DIGITS:
                     # (1 + 10^-30)^1000 exactly has 30,000 digits, and powers of it millions: use 30 digits
                     base = sympy.Float(base, 30)
-        elif base.is_number and not exponent.is_number:
-            pass  # a number to a symbolic power (2**x) is fine
+        elif base.is_number and base.is_extended_negative:
+            # (-1)^x is real only where x is a whole number: a formula would be nan almost everywhere
+            raise self.fail(
+                "a negative number to a variable power is not real except at whole numbers "
+                "(for (-1)^n write cos(pi*n))",
+                node,
+            )
         return sympy.Pow(base, exponent)
 
     def call(self, node: ast.Call, depth: int) -> sympy.Expr:
         if not isinstance(node.func, ast.Name):
             raise self.fail(f"{_describe(node.func)} cannot be called; allowed functions: {_allowed()}", node)
         name = node.func.id
-        if name not in FUNCTIONS:
+        if name not in FUNCTIONS and name not in ALIASES:
             raise self.fail(f"unknown function {name!r}; allowed: {_allowed()}", node)
         if node.keywords:
             raise self.fail(f"keyword arguments are not allowed in {name}()", node)
-        arity, build = FUNCTIONS[name]
+        arity, build = FUNCTIONS[ALIASES.get(name, name)]
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail("argument unpacking is not allowed", node)
-        if arity is not None and len(node.args) != arity:
-            raise self.fail(f"{name}() takes {arity} argument{'s' if arity != 1 else ''}, got {len(node.args)}", node)
-        if arity is None and len(node.args) < 2:
-            raise self.fail(f"{name}() takes at least 2 arguments, got {len(node.args)}", node)
-        return build(*[self.build(argument, depth + 1) for argument in node.args])
+        count = len(node.args)
+        if isinstance(arity, int) and count != arity:
+            raise self.fail(f"{name}() takes {arity} argument{'s' if arity != 1 else ''}, got {count}", node)
+        if arity is None and count < 2:
+            raise self.fail(f"{name}() takes at least 2 arguments, got {count}", node)
+        if isinstance(arity, tuple) and not arity[0] <= count <= arity[1]:
+            raise self.fail(f"{name}() takes {arity[0]} or {arity[1]} arguments, got {count}", node)
+        arguments = [self.build(argument, depth + 1) for argument in node.args]
+        if build is sympy.Pow:
+            return self.power(node, *arguments)
+        if name in ("dirac",) and count == 2 and not (arguments[1].is_Integer and 0 <= arguments[1] <= 20):
+            raise self.fail("dirac(x, n) takes a whole number n from 0 to 20, the order of the derivative", node)
+        return build(*arguments)
+
+
+def _magnitude(number: sympy.Number) -> float:
+    """abs(number) as a double: inf where it does not fit one."""
+    try:
+        return abs(float(number))
+    except OverflowError:
+        return math.inf
 
 
 def _digits(number: sympy.Rational) -> float:
@@ -288,7 +364,7 @@ def _digits(number: sympy.Rational) -> float:
 
 
 def _allowed() -> str:
-    return ", ".join(sorted(FUNCTIONS))
+    return ", ".join(sorted([*FUNCTIONS, *ALIASES]))
 
 
 def _describe(node: ast.AST) -> str:
