@@ -1,4 +1,4 @@
-"""The command line: demo, grad, grid and plot, with their exit statuses and messages."""
+"""The command line: demo, grad, grid, plot and explore, with their exit statuses and messages."""
 
 import json
 import re
@@ -49,7 +49,7 @@ def test_grad_json_has_the_exact_gradient(capsys):
 def test_grad_table_and_variable_order(capsys):
     status, out, _ = run(capsys, "grad", "x*y^2", "--at", "2,3", "--vars", "y,x", "--method", "central")
     assert status == 0
-    assert "df/dy = 2*x*y" in out and "df/dx = y**2" in out
+    assert "df/dy = 2*x*y" in out and "df/dx = y^2" in out
     assert "12" in out and "9" in out
 
 
@@ -66,7 +66,7 @@ def test_grad_table_and_variable_order(capsys):
         (["grad", "x^2", "--at", "1", "--method", "magic"], "must be one of"),
         (["grad", "x^2"], "Missing option"),
         (["grid", "missing.npy", "-o", "out.npz"], "no such file"),
-        (["grid", "data.npy", "-o", "out.txt"], "must end in .npz or .csv"),
+        (["grid", "data.npy", "-o", "out.txt"], "unknown file type '.txt'"),
         (["plot", "x^", "-o", "p.png"], "syntax error"),
         (["nonsense"], "No such command"),
     ],
@@ -96,7 +96,7 @@ def test_computation_errors_exit_1_with_a_message(capsys, tmp_path):
     ("expr", "at", "message"),
     [
         ("log(x)", "-1", "log(x) is nan at x=-1"),
-        ("x^y", "-1,0.5", "x**y is nan at x=-1, y=0.5"),
+        ("x^y", "-1,0.5", "x^y is nan at x=-1, y=0.5"),
         ("1/x", "0", "1/x is inf at x=0"),
     ],
 )
@@ -105,7 +105,7 @@ def test_grad_of_a_formula_undefined_at_the_point_is_one_line_without_warnings(c
         warnings.simplefilter("error")  # NumPy's warnings from inside the compiled formula are not shown
         status, out, err = run(capsys, "grad", expr, "--at", at)
     assert status == 1 and out == ""
-    assert err.strip() == f"error: {message}: its gradient needs it defined there"
+    assert err.strip() == f"error: {message}: its derivatives need it defined there"
 
 
 def test_grad_json_is_standard_json_where_a_number_is_not_finite(capsys):
@@ -137,8 +137,6 @@ def test_grid_refuses_unreadable_files_and_impossible_requests_in_one_line(capsy
         (["folder.npy", "-o", out], "folder.npy cannot be read: Is a directory"),
         (["latin1.csv", "-o", out], "latin1.csv cannot be read: it is not UTF-8 text"),
         (["scalar.npy", "-o", out], "holds a single number (a 0-d array): there is no axis to differentiate"),
-        (["data.npy", "--axis", "0,-2", "-o", out], "--axis repeats an axis: 0,-2"),
-        (["data.npy", "--axis", "5", "-o", out], "axis 5 is out of bounds for array of dimension 2"),
         (["data.npy", "-o", "missing/o.npz"], "cannot write missing/o.npz: No such file or directory"),
         (["data.npy", "--axis", "1", "-o", "missing/o.csv"], "cannot write missing/o.csv: No such file or directory"),
     ]
@@ -149,11 +147,19 @@ def test_grid_refuses_unreadable_files_and_impossible_requests_in_one_line(capsy
         assert len(err.strip().splitlines()) == 1, err
 
 
-def test_grid_axes_must_be_integers(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--axis", "1.5"], "--axis must be comma-separated integers, got '1.5'"),
+        (["--axis", "0,-2"], "--axis repeats an axis: 0,-2"),
+        (["--axis", "5"], "axis 5 is out of bounds for array of dimension 2"),
+    ],
+)
+def test_grid_axes_must_be_integers_of_the_data(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     np.save(tmp_path / "data.npy", np.arange(20.0).reshape(4, 5))
-    status, out, err = run(capsys, "grid", "data.npy", "--axis", "1.5", "-o", "o.npz")
-    assert status == 2 and "--axis must be comma-separated integers, got '1.5'" in out + err
+    status, out, err = run(capsys, "grid", "data.npy", *argv, "-o", "o.npz")
+    assert status == 2 and message in " ".join((out + err).split()).replace("│", "").replace("  ", " ")
     assert not (tmp_path / "o.npz").exists()
 
 
@@ -216,7 +222,8 @@ def test_plot_of_a_partly_undefined_formula_shows_no_warnings_and_errors_keep_br
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         status, out, err = run(capsys, "plot", "log(x) + 1/y", "-o", str(target))
-    assert status == 0 and target.exists() and err == "" and out.startswith("wrote")
+    assert status == 0 and target.exists() and out.startswith("wrote")
+    assert err.startswith("note: f is not finite") and "Warning" not in err
     status, _, err = run(capsys, "plot", "x", "-o", str(target), "--xlim", "2,1")
     assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [2.0, 1.0]"
 
@@ -265,7 +272,7 @@ def test_explore_serves_the_page_and_api_on_localhost():
             data=json.dumps({"formula": "x*y^2"}).encode(),
             headers={"Content-Type": "application/json"},
         )
-        assert json.loads(urllib.request.urlopen(request, timeout=10).read())["gradient"] == ["y**2", "2*x*y"]
+        assert json.loads(urllib.request.urlopen(request, timeout=10).read())["gradient"] in (["y^2", "2*x*y"], ["y**2", "2*x*y"])
     finally:
         server.terminate()
         server.wait(10)
