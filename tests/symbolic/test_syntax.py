@@ -75,6 +75,8 @@ def test_aliases_against_mpmath():
         ("pow(10, 400) + x", "too large for double precision", 1),
         ("x + (-1)^0.5", "is not a real number", 5),
         ("x + pow(-1, 0.5)", "is not a real number", 5),
+        ("x*1e-300*1e-300", "too small for double precision", 1),
+        ("0^x + y", "0 to a variable power", 1),
         ("(-1)^x", "negative number to a variable power", 1),
         ("y*(-2.5)^(x + 1)", "negative number to a variable power", 3),
         ("|x", "never closed", 1),
@@ -99,9 +101,11 @@ def test_what_is_accepted_is_real_where_defined():
 
 # --- printing: what gradkit prints reads back to the same tree ------------------------------------------
 
+# Floats of everyday sizes: near the ends of the double range sympy's rewriting (c*u)^y -> c^y*u^y can make
+# constants no double holds, which no text can then write.
 LEAVES = st.sampled_from(["x", "y", "z", "2", "pi", "e", "x*y", "3*z"]) | st.floats(
-    -1e6, 1e6, allow_nan=False, allow_infinity=False, allow_subnormal=False
-).filter(lambda v: v != 0).map(lambda v: f"({v!r})*x")
+    -1e6, 1e6, allow_nan=False, allow_infinity=False
+).filter(lambda v: abs(v) > 1e-6).map(lambda v: f"({v!r})*x")
 ONE = [
     "sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
     "acosh", "atanh", "exp", "log", "log10", "log2", "sqrt", "cbrt", "abs", "sign", "erf", "ln", "arctan",
@@ -129,7 +133,7 @@ def typed_formulas(draw, depth=3):
     return f"({inner}){operator}({draw(typed_formulas(depth - 1))})"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(typed_formulas())
 def test_printed_formulas_and_their_derivatives_parse_back_to_the_same_tree(text):
     try:

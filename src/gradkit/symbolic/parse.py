@@ -24,7 +24,7 @@ from gradkit.symbolic.functions import ALIASES, CONSTANTS, FUNCTIONS
 MAX_LENGTH = 2000
 MAX_NODES = 1000
 MAX_DEPTH = 60
-MAX_NUMBER_DIGITS = 30
+MAX_NUMBER_DIGITS = 400  # enough for every double written exactly as a fraction (2^-1074 has 324)
 MAX_EXPONENT = 1000
 MAX_CONSTANT_DIGITS = 400  # a constant power may not exceed 10**400
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -232,6 +232,8 @@ class _Builder:
             # of the formula is infinite
             if part.is_Number and not math.isfinite(_magnitude(part)):
                 raise self.fail(f"{self.segment(node)} holds a constant too large for double precision", node)
+            if part.is_Number and part != 0 and _magnitude(part) == 0:
+                raise self.fail(f"{self.segment(node)} holds a constant too small for double precision", node)
         if expr.is_number:
             try:
                 value = complex(expr.evalf(17))
@@ -315,6 +317,8 @@ class _Builder:
                 if base.is_Rational and _digits(base) * magnitude > MAX_CONSTANT_DIGITS:
                     # (1 + 10^-30)^1000 exactly has 30,000 digits, and powers of it millions: use 30 digits
                     base = sympy.Float(base, 30)
+        elif base.is_number and base.is_zero:
+            raise self.fail("0 to a variable power is 0, 1 or infinite by the power's sign: write which", node)
         elif base.is_number and base.is_extended_negative:
             # (-1)^x is real only where x is a whole number: a formula would be nan almost everywhere
             raise self.fail(
