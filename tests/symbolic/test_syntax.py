@@ -1,6 +1,7 @@
 """What people type (aliases, |x|, pow), what gradkit prints (read back to the same tree), higher derivatives."""
 
 import math
+import re
 
 import mpmath
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 import gradkit as gk
 from gradkit.symbolic import FormulaError
+from gradkit.symbolic.parse import parse
 
 pytest.importorskip("sympy")
 
@@ -75,7 +77,6 @@ def test_aliases_against_mpmath():
         ("pow(10, 400) + x", "too large for double precision", 1),
         ("x + (-1)^0.5", "is not a real number", 5),
         ("x + pow(-1, 0.5)", "is not a real number", 5),
-        ("x*1e-300*1e-300", "too small for double precision", 1),
         ("0^x + y", "0 to a variable power", 1),
         ("(-1)^x", "negative number to a variable power", 1),
         ("y*(-2.5)^(x + 1)", "negative number to a variable power", 3),
@@ -97,6 +98,8 @@ def test_what_is_accepted_is_real_where_defined():
     # a positive base to a variable power is real everywhere; x^y is real where x > 0, nan elsewhere
     assert gk.Expression("2^x").evaluate(-0.5) == pytest.approx(float(mpmath.mpf(2) ** -0.5), rel=1e-15)
     assert gk.Expression("x * 1e307 * 10").evaluate(1.0) == 1e308
+    # below the smallest double a constant is 0, as in double arithmetic
+    assert str(gk.Expression("y + x*1e-300*1e-300")) == "y"
 
 
 # --- printing: what gradkit prints reads back to the same tree ------------------------------------------
@@ -133,7 +136,7 @@ def typed_formulas(draw, depth=3):
     return f"({inner}){operator}({draw(typed_formulas(depth - 1))})"
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(typed_formulas())
 def test_printed_formulas_and_their_derivatives_parse_back_to_the_same_tree(text):
     try:
@@ -144,7 +147,12 @@ def test_printed_formulas_and_their_derivatives_parse_back_to_the_same_tree(text
     assert gk.Expression(printed, variables="x,y,z").expr == e.expr, (text, printed)
     assert repr(e) == f"Expression({printed!r}, variables=('x', 'y', 'z'))"
     for derivative in e.gradient():
-        assert gk.Expression(str(derivative), variables="x,y,z").expr == derivative.expr, str(derivative)
+        try:
+            reread = parse(str(derivative)).expr
+        except FormulaError as error:  # a derivative may outgrow the limits on typed text: read as our own
+            assert re.search("too long|too large|too deeply", str(error)), error
+            reread = parse(str(derivative), trusted=True).expr
+        assert reread == derivative.expr, str(derivative)
 
 
 def test_printing_uses_the_parsers_own_names():

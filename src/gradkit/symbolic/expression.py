@@ -166,14 +166,20 @@ class Expression:
 def _as_printed(expr: sympy.Expr) -> sympy.Expr:
     """`expr` as the tree its printed text reads back to, with re(u) as u and im(u) as 0.
 
-    sympy cannot tell that asin(x) is real, so the derivative of abs(asin(x)) holds re() and im() parts,
-    which no formula can write; where the formula is defined (real) they are u and 0. sympy also keeps
+    sympy cannot tell that asin(x) is real, so the derivative of abs(asin(x)) holds re() and im() parts
+    (and arg(), conjugate()), which no formula can write; where the formula is defined (real) they are u
+    and 0. sympy also keeps
     trees that its own printer writes in another shape (x/(2*(x^2/4 + 1)) is built anew as x/(x^2/2 + 2),
     abs(1.0*abs(x)) as 1.0*abs(x)): reading the printed text back, until it no longer changes, gives the
     tree that every later print and parse keeps.
     """
-    if expr.has(sympy.re, sympy.im):
-        expr = expr.replace(sympy.re, lambda u: u).replace(sympy.im, lambda u: sympy.S.Zero)
+    if expr.has(sympy.re, sympy.im, sympy.arg, sympy.conjugate):
+        real = {sympy.re: lambda u: u, sympy.conjugate: lambda u: u}
+        zero = (sympy.im, sympy.arg)  # arg(u) comes from im(log(u)), 0 where log(u) is real
+        for function, rule in real.items():
+            expr = expr.replace(function, rule)
+        for function in zero:
+            expr = expr.replace(function, lambda u: sympy.S.Zero)
         if expr.has(sympy.Derivative):
             expr = expr.doit()
     for _ in range(3):

@@ -227,13 +227,16 @@ class _Builder:
             raise self.fail(f"{self.segment(node)} is infinite (a division by zero or a pole)", node)
         if expr.is_Rational and _digits(expr) > MAX_CONSTANT_DIGITS:
             expr = sympy.Float(expr, 30)  # a sum of many fractions: exact digits no double needs
-        for part in expr.args:
+        tiny = {}
+        for part in (expr, *expr.args):
             # a constant factor or term (x*1e308*10 is 1.0e309*x) must fit a double as well, or every value
             # of the formula is infinite
             if part.is_Number and not math.isfinite(_magnitude(part)):
                 raise self.fail(f"{self.segment(node)} holds a constant too large for double precision", node)
-            if part.is_Number and part != 0 and _magnitude(part) == 0:
-                raise self.fail(f"{self.segment(node)} holds a constant too small for double precision", node)
+            if part.is_number and part != 0 and _magnitude(part) == 0:
+                tiny[part] = sympy.S.Zero  # below the smallest double: 0, as double arithmetic makes it
+        if tiny:
+            expr = expr.xreplace(tiny)
         if expr.is_number:
             try:
                 value = complex(expr.evalf(17))
@@ -265,6 +268,8 @@ class _Builder:
         if isinstance(value, int):
             if value.bit_length() > MAX_NUMBER_DIGITS * 3.33:
                 raise self.fail(f"number too large (more than {MAX_NUMBER_DIGITS} digits)", node)
+            if not math.isfinite(_magnitude(sympy.Integer(value))):
+                raise self.fail("number too large for double precision", node)
             return sympy.Integer(value)
         if not math.isfinite(value):
             raise self.fail("number too large", node)
@@ -354,12 +359,14 @@ class _Builder:
         return build(*arguments)
 
 
-def _magnitude(number: sympy.Number) -> float:
-    """abs(number) as a double: inf where it does not fit one."""
+def _magnitude(number: sympy.Expr) -> float:
+    """abs(number) as a double: inf where it does not fit one, nan where it is not a real number."""
     try:
         return abs(float(number))
     except OverflowError:
         return math.inf
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _digits(number: sympy.Rational) -> float:
