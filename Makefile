@@ -19,7 +19,7 @@ demo: $(BIN)/python
 # JAX (a CPU build, ~100 MB) is installed for the tests of JAX arrays and functions written with JAX.
 test: $(BIN)/python chromium
 	$(PIP) install "torch==2.13.0" "jax==0.10.2"
-	$(PIP) install -e ".[all]"
+	$(PIP) install -e ".[all,test]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	GRADKIT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
@@ -39,5 +39,5 @@ bench-functions: $(BIN)/python
 	$(BIN)/python benchmarks/functions.py
 
 bench-explorer: $(BIN)/python
-	$(PIP) install -e ".[all]"
+	$(PIP) install -e ".[all,test]"
 	$(BIN)/python benchmarks/explorer.py

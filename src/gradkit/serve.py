@@ -37,7 +37,7 @@ def check_port(host: str, port: int) -> None:
     ...     try:
     ...         check_port("127.0.0.1", taken.getsockname()[1])
     ...     except OSError as error:
-    ...         print(str(error).split(":")[1].strip())
+    ...         print(str(error).split(": ")[1].split(";")[0])
     it is in use by another program
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
