@@ -85,8 +85,9 @@ def _say(label: str, message: str) -> None:
 
 
 @contextmanager
-def _progress(description: str, total: int | None = None):
-    """A Rich progress display on a terminal, shown only once the work has taken a second.
+def _progress(description: str, total: int | None = None, console=None, delay: float = 1.0):
+    """A Rich progress display on a terminal (stderr by default), shown only once the work has taken `delay`
+    seconds: shorter work prints nothing.
 
     Yields a function that advances it by one step.
     """
@@ -95,10 +96,10 @@ def _progress(description: str, total: int | None = None):
     from rich.console import Console
     from rich.progress import Progress
 
-    console = Console(stderr=True)
+    console = console if console is not None else Console(stderr=True)
     progress = Progress(console=console, transient=True)
     task = progress.add_task(description, total=total)
-    timer = threading.Timer(1.0, progress.start)
+    timer = threading.Timer(delay, progress.start)
     timer.daemon = True
     if console.is_terminal:
         timer.start()

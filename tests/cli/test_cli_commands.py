@@ -242,3 +242,23 @@ def test_console_script_runs_in_a_fresh_process():
 def test_explore_rejects_a_bad_port(capsys):
     status, _, err = run(capsys, "explore", "--port", "70000")
     assert status == 2 and "--port" in err
+
+
+def test_progress_shows_on_a_terminal_only_for_work_longer_than_its_delay():
+    import io
+    import time
+
+    from rich.console import Console
+
+    from gradkit.cli import _progress
+
+    def shown(seconds: float) -> str:
+        screen = io.StringIO()
+        console = Console(file=screen, force_terminal=True, width=80)
+        with _progress("differentiating", total=2, console=console, delay=0.2) as advance:
+            time.sleep(seconds)
+            advance()
+        return screen.getvalue()
+
+    assert "differentiating" in shown(0.6)
+    assert shown(0.0) == ""
