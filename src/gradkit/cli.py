@@ -142,7 +142,9 @@ def demo(
 
 @app.command()
 def grad(
-    exprs: list[str] = typer.Argument(..., help='the formula, e.g. "exp(-x^2)*exp(-y^2)"; several: a Jacobian'),
+    exprs: list[str] = typer.Argument(
+        ..., metavar="EXPR", help='the formula, e.g. "exp(-x^2)*exp(-y^2)"; several: a Jacobian'
+    ),
     at: str = typer.Option(..., "--at", help="the point, comma-separated, in the order of the variables"),
     method: str = typer.Option("richardson", "--method", help=f"numerical method to compare: {', '.join(METHODS)}"),
     variables: str | None = typer.Option(None, "--vars", help="variable order, e.g. y,x (default: sorted)"),
@@ -226,7 +228,7 @@ def _jacobian(texts: list[str], at: str, method: str, variables: str | None, as_
     try:
         vector = ExpressionVector(texts, variables=_variables(variables))
     except FormulaError as error:
-        raise typer.BadParameter(str(error), param_hint="EXPRS") from None
+        raise typer.BadParameter(str(error), param_hint="EXPR") from None
     point = _numbers(at, "--at", len(vector.variables))
     values = [_defined_value(component, point) for component in vector]
     formulas = vector.jacobian()

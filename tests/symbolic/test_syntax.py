@@ -217,3 +217,6 @@ def test_expression_vector_jacobian_matches_mpmath():
         gk.ExpressionVector("x*y")
     with pytest.raises(FormulaError, match="not among the variables"):
         gk.ExpressionVector(["x", "t"], variables="x")
+    with pytest.raises(FormulaError, match=r"formula 2 \('x \+ foo\(y\)'\): unknown function 'foo'") as caught:
+        gk.ExpressionVector(["x", "x + foo(y)"])
+    assert caught.value.column == 5

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from gradkit.symbolic.errors import FormulaError
 from gradkit.symbolic.expression import Expression, _check_variables
-from gradkit.symbolic.parse import parse
 
 
 class ExpressionVector:
@@ -35,14 +35,17 @@ class ExpressionVector:
         if isinstance(texts, (str, Expression)) or not isinstance(texts, Sequence) or len(texts) == 0:
             raise TypeError("texts must be a non-empty sequence of formulas (str or Expression)")
         trees, used = [], set()
-        for text in texts:
+        for number, text in enumerate(texts, start=1):
             if isinstance(text, Expression):
                 trees.append((text.expr, str(text)))
                 used |= set(text.variables)
-            else:
-                parsed = parse(text)
-                trees.append((parsed.expr, text))
-                used |= parsed.names
+                continue
+            try:
+                expression = Expression(text)
+            except FormulaError as error:  # say which formula, keep the column
+                raise FormulaError(f"formula {number} ({str(text)[:40]!r}): {error.message}", error.column) from None
+            trees.append((expression.expr, text))
+            used |= set(expression.variables)
         self.variables = _check_variables(variables, frozenset(used))
         self.components = tuple(Expression._from_tree(expr, self.variables, text) for expr, text in trees)
 
