@@ -568,7 +568,7 @@ def explore(
     except ImportError as error:
         _fail(f"gradkit explore needs the web extra (pip install 'gradkit[web]'): {error}")
     try:
-        serve.check_port(host, port)
+        port = serve.check_port(host, port)
     except OSError as error:
         raise typer.BadParameter(str(error), param_hint="--port") from None
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"

@@ -27,8 +27,8 @@ def check_installed() -> None:
     import gradkit.explorer.app  # noqa: F401
 
 
-def check_port(host: str, port: int) -> None:
-    """Raise OSError, saying what to do, if `port` on `host` cannot be listened on.
+def check_port(host: str, port: int) -> int:
+    """The port to listen on (a free one for 0); OSError, saying what to do, if it cannot be listened on.
 
     Examples
     --------
@@ -52,6 +52,7 @@ def check_port(host: str, port: int) -> None:
                     f"(e.g. --port {port + 1 if port < 65535 else 8001})"
                 ) from None
             raise OSError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        return probe.getsockname()[1]
 
 
 def run(host: str, port: int, open_url: str | None = None) -> int:

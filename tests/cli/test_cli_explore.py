@@ -86,3 +86,13 @@ def test_explore_rejects_a_bad_port_or_host(capsys):
     assert "--port" in capsys.readouterr().err
     assert main(["explore", "--host", "203.0.113.7", "--port", "8000"]) == 2  # not an address of this machine
     assert "cannot listen on 203.0.113.7:8000" in " ".join(capsys.readouterr().err.replace("│", " ").split())
+
+
+def test_check_port_finds_a_free_port_for_0():
+    from gradkit.serve import check_port
+
+    port = check_port("127.0.0.1", 0)
+    assert 0 < port < 65536
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))  # it is free

