@@ -403,7 +403,8 @@ def grid(
         if any(step == 0 for step in steps):
             raise typer.BadParameter(f"--spacing must be non-zero, got {spacing!r}")
         axes = _integers(axis, "--axis") if axis else None
-        data = dataio.read_array(file, delimiter=delimiter, skip_header=skip_header)
+        with _progress("reading"):
+            data = dataio.read_array(file, delimiter=delimiter, skip_header=skip_header)
         arguments = dataio.read_coordinates(coords.split(","), folder) if coords else steps
     except (FileNotFoundError, dataio.FileTypeError) as error:
         raise typer.BadParameter(str(error)) from None
@@ -432,7 +433,8 @@ def grid(
         )
     results = _gradients(data, arguments, chosen, accuracy, edge_order, wrapped)
     try:
-        dataio.write_arrays(output, results, fmt)
+        with _progress("writing"):
+            dataio.write_arrays(output, results, fmt)
     except dataio.FileTypeError as error:
         raise typer.BadParameter(str(error), param_hint="--output") from None
     except dataio.DataError as error:

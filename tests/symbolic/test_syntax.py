@@ -155,6 +155,21 @@ def test_printed_formulas_and_their_derivatives_parse_back_to_the_same_tree(text
         assert reread == derivative.expr, str(derivative)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(typed_formulas(), st.lists(st.floats(-3, 3), min_size=3, max_size=3))
+def test_what_is_accepted_evaluates_to_real_numbers(text, point):
+    try:
+        e = gk.Expression(text, variables="x,y,z")
+    except FormulaError:
+        assume(False)
+    with np.errstate(all="ignore"):
+        value = e.evaluate(*point)
+        grid = e.evaluate(*np.meshgrid(*[np.linspace(-2, 2, 5)] * 3, indexing="ij"))
+    assert value.dtype == np.float64 and grid.dtype == np.float64 and grid.shape == (5, 5, 5)
+    if not e.expr.free_symbols:  # a constant formula was checked where it was typed: a finite double
+        assert np.isfinite(value)
+
+
 def test_printing_uses_the_parsers_own_names():
     assert (
         str(gk.Expression("|x|^2 + min(x, y) + max(x, y, 1) + e^x + e"))
