@@ -392,11 +392,7 @@ def grid(
         raise typer.BadParameter(f"must be 2, 4, 6, 8 or 10, got {accuracy}", param_hint="--accuracy")
     if edge_order not in (1, 2):
         raise typer.BadParameter(f"must be 1 or 2, got {edge_order}", param_hint="--edge-order")
-    if file == "-" and coords:
-        relative = [name for name in coords.split(",") if not Path(name.strip()).is_absolute()]
-        folder = Path(".") if relative else Path("/")
-    else:
-        folder = Path(file).parent
+    folder = Path(file).parent  # coordinate files are looked for beside the data first ("-": here)
     try:
         fmt = dataio.output_format(output, to)
         steps = tuple(_numbers(spacing, "--spacing")) if spacing else ()
