@@ -1,0 +1,64 @@
+// The field's worker: compiles a formula's tree once, then evaluates it on grids as the page asks, a coarse
+// grid first (drawn within a frame) and then the full one. A newer request replaces one not finished yet.
+
+import { describe } from "./field.js";
+import { compileGrid } from "./tree.js";
+
+let formula = null; // {id, evaluate}
+let pending = null; // the latest field request, with the sizes still to compute
+let scheduled = false;
+const channel = new MessageChannel(); // yields to incoming messages between passes, without timer clamping
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  channel.port2.postMessage(null);
+}
+
+function linspace(low, high, n) {
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = low + ((high - low) * i) / (n - 1);
+  values[n - 1] = high;
+  return values;
+}
+
+function pass() {
+  scheduled = false;
+  const job = pending;
+  if (!job || !formula || job.formula !== formula.id) return;
+  const n = job.sizes.shift();
+  if (job.sizes.length === 0) pending = null;
+  else schedule();
+  const started = performance.now();
+  let values;
+  try {
+    values = formula.evaluate(linspace(...job.xlim, n), linspace(...job.ylim, n), job.env);
+  } catch (error) {
+    self.postMessage({ type: "error", id: job.id, message: String(error.message ?? error) });
+    pending = null;
+    return;
+  }
+  const computed = performance.now();
+  const picture = describe(values, n);
+  const result = {
+    type: "field", id: job.id, formula: job.formula, n, xlim: job.xlim, ylim: job.ylim, values, ...picture,
+    final: job.sizes.length === 0, evaluateMs: computed - started, describeMs: performance.now() - computed,
+  };
+  self.postMessage(result, [values.buffer, picture.rgba.buffer, picture.segments.buffer]);
+}
+
+channel.port1.onmessage = pass;
+
+self.onmessage = ({ data }) => {
+  if (data.type === "formula") {
+    try {
+      formula = { id: data.id, evaluate: compileGrid(data.tree, data.letters, data.axes) };
+    } catch (error) {
+      formula = null;
+      self.postMessage({ type: "error", id: null, formula: data.id, message: String(error.message ?? error) });
+    }
+  } else if (data.type === "field") {
+    pending = { ...data, sizes: [...data.sizes] };
+    schedule();
+  }
+};
