@@ -153,7 +153,6 @@ function toMath(node) {
 export function mathElement(label, tree) {
   const text = toText(tree);
   const math = element("math", [row(label, mo("="), toMath(tree))]);
-  math.setAttribute("display", "block");
   math.setAttribute("aria-label", text);
   math.dataset.text = text;
   return math;
