@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from gradkit.explorer import compute
 from gradkit.explorer.admission import QUEUE, QUEUE_WAIT, Admission, BusyError
+from gradkit.explorer.compute import DEFAULT_FORMULA
 from gradkit.explorer.hardening import MAX_BODY, BodyLimit, StrictJSONRoute, install_error_handlers
 from gradkit.explorer.workers import TIME_LIMIT, ComputeTimeoutError, WorkerPool
 from gradkit.symbolic import FormulaError
@@ -36,7 +37,6 @@ MAX_FORMULA = 2000
 MAX_PARAMS = 64
 PARSE_CACHE = 256
 KNOWN_SECONDS = 0.5  # a formula whose computations all took less is "known": it may use every worker
-DEFAULT_FORMULA = "exp(-x^2)*exp(-y^2)"
 STATIC = Path(__file__).parent / "static"
 
 Letter = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
@@ -191,7 +191,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        # A worker that has compiled the default formula answers the page's first requests at once.
+        # Every worker started (forked with the default formula compiled, see `preload`) answers the
+        # page's first requests at once.
+        await asyncio.get_running_loop().run_in_executor(explorer.threads, explorer.pool.start)
         with contextlib.suppress(HTTPException):
             await explorer.parse((DEFAULT_FORMULA, None))
         yield

@@ -18,6 +18,7 @@ from gradkit.explorer.formula import Prepared, prepare
 from gradkit.explorer.printer import formula_text
 from gradkit.symbolic import FormulaError
 
+DEFAULT_FORMULA = "exp(-x^2)*exp(-y^2)"  # the page's first formula, compiled before any worker starts
 MAX_GRID = 512
 MAX_STEPS = 10_000
 COMPILED_FORMULAS = 32

@@ -2,8 +2,10 @@
 
 - `BodyLimit` answers 413 to a body larger than the limit, by its Content-Length before reading it, or as
   it arrives for a chunked body.
-- `StrictJSONRoute` reads request bodies as strict JSON: UTF-8, no NaN or Infinity tokens (Python's json
-  module accepts them), and no unpaired surrogates (``"\\ud800"``), which no UTF-8 text can carry back.
+- `StrictJSONRoute` reads request bodies as strict JSON: UTF-8, and no unpaired surrogates (``"\\ud800"``),
+  which no UTF-8 text can carry back. NaN and Infinity tokens (not JSON, but Python's json module reads
+  them) and numbers beyond double range (1e999) become non-finite floats, which every field of the
+  requests refuses by name (``allow_inf_nan=False``).
 - `install_error_handlers` makes every error ``{"detail": {"message", "column", "field"}}``: validation errors
   name the field and a short reason, not the value (FastAPI's default echoes the input, which can be
   megabytes, or NaN that JSON cannot encode: a 500).
@@ -85,7 +87,7 @@ async def _send_json(send, status: int, body: dict) -> None:
 
 
 def strict_json(body: bytes) -> object:
-    """`body` parsed as strict JSON: UTF-8, finite numbers only, every string valid Unicode.
+    """`body` parsed as strict JSON: UTF-8 text, every string valid Unicode.
 
     Raises json.JSONDecodeError (which FastAPI answers as an invalid body) with a message that names no input.
 
@@ -93,17 +95,17 @@ def strict_json(body: bytes) -> object:
     --------
     >>> strict_json(b'{"xlim": [0, 1]}')
     {'xlim': [0, 1]}
-    >>> strict_json(b'{"n": NaN}')
+    >>> strict_json(b'{"formula": "x\\ud800"}')
     Traceback (most recent call last):
     ...
-    json.decoder.JSONDecodeError: NaN is not a JSON number: line 1 column 1 (char 0)
+    json.decoder.JSONDecodeError: a string holds an unpaired surrogate (invalid Unicode): line 1 column 1 (char 0)
     """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise json.JSONDecodeError("the body is not UTF-8 text", "", error.start) from None
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("the body is nested too deeply", "", 0) from None
     pending = [data]
@@ -120,10 +122,6 @@ def strict_json(body: bytes) -> object:
             except UnicodeEncodeError:
                 raise json.JSONDecodeError("a string holds an unpaired surrogate (invalid Unicode)", "", 0) from None
     return data
-
-
-def _no_constant(name: str):
-    raise json.JSONDecodeError(f"{name} is not a JSON number", "", 0)
 
 
 class StrictJSONRequest(Request):

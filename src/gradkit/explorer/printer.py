@@ -23,6 +23,8 @@ class _FormulaPrinter(StrPrinter):
 
     def _print_Heaviside(self, expr) -> str:  # noqa: N802
         # sympy's Heaviside is 1/2 at 0, as (1 + sign(u))/2 is, so this is the same function in the parser's words.
+        if expr.args[1:] not in ((), (sympy.S.Half,)):
+            return super()._print_Heaviside(expr)
         return f"(1 + sign({self._print(expr.args[0])}))/2"
 
 

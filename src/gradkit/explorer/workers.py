@@ -32,7 +32,7 @@ def _context():
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["numpy", "sympy", "gradkit.symbolic", "gradkit.explorer.compute"])
+        _CONTEXT.set_forkserver_preload(["gradkit.explorer.preload"])
     return _CONTEXT
 
 
@@ -135,6 +135,16 @@ class WorkerPool:
         if status == "error":
             raise value
         return value
+
+    def start(self) -> None:
+        """Start every worker now (a worker's start takes a while; better before the first requests)."""
+        for _ in range(self.size):
+            if self._slots.acquire(blocking=False):
+                try:
+                    worker = _Worker()
+                finally:
+                    self._slots.release()
+                self._give_back(worker)
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:

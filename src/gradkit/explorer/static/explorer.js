@@ -286,15 +286,20 @@ worker.onmessage = ({ data }) => {
   image.width = data.n;
   image.height = data.n;
   image.getContext("2d").putImageData(new ImageData(data.rgba, data.n, data.n), 0, 0);
+  const arrived = performance.now();
   state.field = { ...data, image };
   redraw();
   showScaleNote(data);
-  if (!data.final) return;
   const now = performance.now();
   const since = state.applyStarted ?? state.requestedAt;
+  const detail = {
+    id: data.id, n: data.n, final: data.final, ms: now - since, evaluateMs: data.evaluateMs,
+    describeMs: data.describeMs, drawMs: now - arrived,
+  };
+  document.dispatchEvent(new CustomEvent("fielddrawn", { detail }));
+  if (!data.final) return;
   state.applyStarted = null;
   document.body.dataset.fieldsDrawn = String(Number(document.body.dataset.fieldsDrawn ?? 0) + 1);
-  document.dispatchEvent(new CustomEvent("fielddrawn", { detail: { id: data.id, n: data.n, ms: now - since } }));
   setStatus(`${data.n}×${data.n} field drawn ${Math.round(now - since)} ms after the change ` +
     `(worker: ${data.evaluateMs.toFixed(1)} ms evaluating, ${data.describeMs.toFixed(1)} ms colours and contours).`);
 };
