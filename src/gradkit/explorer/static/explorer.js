@@ -234,8 +234,9 @@ function parameterChanged() {
   state.env.set(parameterValues());
   state.keepLink = false;
   requestField();
-  redraw();
+  // The heat map waits for the worker; what depends on the parameters here is redrawn now.
   if (state.path) drawPathFrom(state.path.start);
+  else if ($("show-vectors").checked) redraw();
   scheduleOverlay();
   writeUrl();
 }

@@ -24,69 +24,107 @@ export function summarise(values) {
   return { min, max, infinite, nan };
 }
 
+// Viridis as 32-bit RGBA words (little-endian byte order, as every browser's typed arrays use).
+const PALETTE = new Uint32Array(256);
+for (let i = 0; i < 256; i++) {
+  PALETTE[i] = (255 << 24) | (viridis[3 * i + 2] << 16) | (viridis[3 * i + 1] << 8) | viridis[3 * i];
+}
+
 // RGBA pixels, the top row first (largest y), viridis from min to max; infinite and NaN values are transparent.
 // Halves keep max - min finite when the values span more than the largest double (-1e308 to 1e308).
 export function colourise(values, n, min, max) {
   const rgba = new Uint8ClampedArray(4 * n * n);
+  const words = new Uint32Array(rgba.buffer);
   const half = min / 2;
   const scale = max > min ? 255 / (max / 2 - half) : 0;
   for (let row = 0; row < n; row++) {
     const target = (n - 1 - row) * n;
+    const source = row * n;
     for (let col = 0; col < n; col++) {
-      const v = values[row * n + col];
+      const v = values[source + col];
       if (!(v - v === 0)) continue;
-      const o = 4 * (target + col);
-      const i = 3 * Math.max(0, Math.min(255, Math.round((v / 2 - half) * scale)));
-      rgba[o] = viridis[i];
-      rgba[o + 1] = viridis[i + 1];
-      rgba[o + 2] = viridis[i + 2];
-      rgba[o + 3] = 255;
+      const i = ((v / 2 - half) * scale + 0.5) | 0;
+      words[target + col] = PALETTE[i < 0 ? 0 : i > 255 ? 255 : i];
     }
   }
   return rgba;
 }
 
-// Contour segments by marching squares, every level in one pass over the cells: [col0, row0, col1, row1, ...]
-// in grid units (fractional column and row). Only the levels between a cell's corners are looked at.
+// Contour segments by marching squares, every level in one pass: [col0, row0, col1, row1, ...] in grid units
+// (fractional column and row). Each value is first given its band (how many levels lie below it), so a cell
+// whose four corners share a band, most of them, is passed over with four comparisons.
 export function contourSegments(values, n, levels) {
   const out = [];
-  if (levels.length === 0) return new Float32Array(0);
+  const count = levels.length;
+  if (count === 0) return new Float32Array(0);
   const first = levels[0];
-  const step = levels.length > 1 ? levels[1] - levels[0] : 1;
+  const step = count > 1 ? levels[1] - levels[0] : 1;
+  const band = new Int32Array(n * n);
+  for (let i = 0; i < band.length; i++) {
+    const v = values[i];
+    if (!(v - v === 0)) band[i] = -1;
+    else {
+      const k = Math.floor((v - first) / step) + 1;
+      band[i] = k < 0 ? 0 : k > count ? count : k;
+    }
+  }
   for (let row = 0; row + 1 < n; row++) {
     for (let col = 0; col + 1 < n; col++) {
-      const a = values[row * n + col];
-      const b = values[row * n + col + 1];
-      const c = values[(row + 1) * n + col + 1];
-      const d = values[(row + 1) * n + col];
-      const low = Math.min(a, b, c, d);
-      const high = Math.max(a, b, c, d);
-      if (!(high - low >= 0) || !Number.isFinite(high - low)) continue;
-      const from = Math.max(0, Math.ceil((low - first) / step));
-      const to = Math.min(levels.length - 1, Math.floor((high - first) / step));
+      const i = row * n + col;
+      const ba = band[i];
+      const bb = band[i + 1];
+      const bc = band[i + n + 1];
+      const bd = band[i + n];
+      if (ba === bb && bb === bc && bc === bd) continue;
+      if (ba < 0 || bb < 0 || bc < 0 || bd < 0) continue;
+      // Bands from a division may be one off next to a level: look one band further; cell() tests exactly.
+      const from = Math.max(0, Math.min(ba, bb, bc, bd) - 1);
+      const to = Math.min(count - 1, Math.max(ba, bb, bc, bd));
+      const a = values[i];
+      const b = values[i + 1];
+      const c = values[i + n + 1];
+      const d = values[i + n];
       for (let k = from; k <= to; k++) cell(out, levels[k], col, row, a, b, c, d);
     }
   }
   return Float32Array.from(out);
 }
 
+const CROSS_X = new Float64Array(4);
+const CROSS_Y = new Float64Array(4);
+
+// The segments of one level in one cell, from its crossings on edges ab, bc, cd, da (corners counter-clockwise
+// from (col, row)). Written without temporaries: this runs for every cell a contour line passes through.
 function cell(out, level, col, row, a, b, c, d) {
-  const crossings = [];
-  const edge = (p, q, x0, y0, x1, y1) => {
-    if ((p < level) !== (q < level)) {
-      const t = (level - p) / (q - p);
-      crossings.push(x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+  const la = a < level;
+  const lb = b < level;
+  const lc = c < level;
+  const ld = d < level;
+  let count = 0;
+  if (la !== lb) {
+    CROSS_X[count] = col + (level - a) / (b - a);
+    CROSS_Y[count++] = row;
+  }
+  if (lb !== lc) {
+    CROSS_X[count] = col + 1;
+    CROSS_Y[count++] = row + (level - b) / (c - b);
+  }
+  if (lc !== ld) {
+    CROSS_X[count] = col + 1 - (level - c) / (d - c);
+    CROSS_Y[count++] = row + 1;
+  }
+  if (ld !== la) {
+    CROSS_X[count] = col;
+    CROSS_Y[count++] = row + 1 - (level - d) / (a - d);
+  }
+  if (count === 2) out.push(CROSS_X[0], CROSS_Y[0], CROSS_X[1], CROSS_Y[1]);
+  else if (count === 4) {
+    // A saddle cell: keep the corners on the centre's side joined.
+    if ((a + b + c + d) / 4 < level === la) {
+      out.push(CROSS_X[0], CROSS_Y[0], CROSS_X[1], CROSS_Y[1], CROSS_X[2], CROSS_Y[2], CROSS_X[3], CROSS_Y[3]);
+    } else {
+      out.push(CROSS_X[3], CROSS_Y[3], CROSS_X[0], CROSS_Y[0], CROSS_X[1], CROSS_Y[1], CROSS_X[2], CROSS_Y[2]);
     }
-  };
-  edge(a, b, col, row, col + 1, row);
-  edge(b, c, col + 1, row, col + 1, row + 1);
-  edge(c, d, col + 1, row + 1, col, row + 1);
-  edge(d, a, col, row + 1, col, row);
-  if (crossings.length === 4) out.push(...crossings);
-  else if (crossings.length === 8) {
-    // A saddle cell: crossings lie on edges ab, bc, cd, da; keep the corners on the centre's side joined.
-    if ((a + b + c + d) / 4 < level === a < level) out.push(...crossings);
-    else out.push(...crossings.slice(6, 8), ...crossings.slice(0, 6));
   }
 }
 
