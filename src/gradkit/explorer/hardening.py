@@ -87,7 +87,7 @@ async def _send_json(send, status: int, body: dict) -> None:
 
 
 def strict_json(body: bytes) -> object:
-    """`body` parsed as strict JSON: UTF-8 text, every string valid Unicode.
+    r"""`body` parsed as strict JSON: UTF-8 text, every string valid Unicode.
 
     Raises json.JSONDecodeError (which FastAPI answers as an invalid body) with a message that names no input.
 
