@@ -311,6 +311,15 @@ def test_hostile_json_gets_a_small_4xx_json_that_does_not_echo_it(client, endpoi
     assert len(reply.content) < 600 and MARK not in reply.text and "ud800" not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "content", "status"),
+    [("post", "/api/parse", b"", 422), ("post", "/api/parse", b"formula=x", 422), ("get", "/api/parse", None, 405)],
+)
+def test_other_malformed_requests_get_the_same_json(client, method, path, content, status):
+    reply = client.request(method, path, content=content, headers={"content-type": "text/plain"})
+    assert reply.status_code == status and set(reply.json()["detail"]) == {"message", "column", "field"}
+
+
 def test_a_body_that_is_not_utf8_is_refused(client):
     reply = client.post("/api/parse", content=b'{"formula": "x\xff\xfe"}', headers={"content-type": "application/json"})
     assert reply.status_code == 422 and "not UTF-8" in reply.json()["detail"]["message"]
@@ -338,6 +347,8 @@ def test_hostile_corpus_gets_4xx_quickly_and_the_server_keeps_serving(client):
 def test_openapi_spec_and_health_are_served(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/parse", "/api/field", "/api/path", "/api/health"} <= set(spec["paths"])
+    refusal = spec["paths"]["/api/field"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert refusal["$ref"].endswith("/ErrorBody")
     assert client.get("/api/health").json()["status"] == "ok"
 
 

@@ -79,6 +79,27 @@ class PathRequest(FormulaRequest):
     ascent: StrictBool = True
 
 
+class ErrorDetail(BaseModel):
+    message: str = Field(..., description="what was refused and why (never the input itself)")
+    column: int | None = Field(None, description="the 1-based column in the formula, when known")
+    field: str | None = Field(None, description="the request field at fault (xlim.0), for malformed requests")
+
+
+class ErrorBody(BaseModel):
+    detail: ErrorDetail
+
+
+_REFUSALS = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in [
+        (400, "a formula the parser refuses or that cannot be drawn"),
+        (413, "a body over the size limit"),
+        (422, "a malformed request, or a computation past the time limit"),
+        (503, "every worker busy and the queue full (see Retry-After)"),
+    ]
+}
+
+
 class _Explorer:
     """The server's state: the worker pool, admission to it, and the parse results by formula (an LRU)."""
 
@@ -207,14 +228,14 @@ def create_app(
     def timed(answer: dict, started: float) -> dict:
         return {**answer, "server_ms": (time.perf_counter() - started) * 1e3}
 
-    @app.post("/api/parse")
+    @app.post("/api/parse", responses=_REFUSALS)
     async def parse(request: FormulaRequest) -> dict:
         """Letters (in the order written), axes, parameters, the exact gradient (text, LaTeX), JSON trees."""
         started = time.perf_counter()
         cached = request.key() in explorer.parsed
         return {**timed(await explorer.parse(request.key()), started), "cached": cached}
 
-    @app.post("/api/field")
+    @app.post("/api/field", responses=_REFUSALS)
     async def field(request: FieldRequest) -> dict:
         """f (and on request its gradient) on an n x n grid: base64 little-endian float64, rows along y."""
         started = time.perf_counter()
@@ -223,7 +244,7 @@ def create_app(
         answer = await explorer.compute(request.key(), compute.field, *request.key(), request.params, *arguments)
         return timed(answer, started)
 
-    @app.post("/api/path")
+    @app.post("/api/path", responses=_REFUSALS)
     async def path(request: PathRequest) -> dict:
         """Gradient ascent (or descent) from a point, with f along the way."""
         started = time.perf_counter()
