@@ -44,9 +44,13 @@ export function layout(context, width, xlim, ylim, range, maxHeight) {
   context.font = FONT;
   const estimate = Math.max(120, Math.min(width - 120, maxHeight - 56));
   const yTicks = labelled(...ylim, Math.max(2, Math.floor(estimate / 55)));
-  const left = Math.ceil((widest(context, yTicks.map((t) => t.label)) + 30) / 6) * 6;
+  let left = Math.ceil((widest(context, yTicks.map((t) => t.label)) + 30) / 6) * 6;
   const barTicks = range ? labelled(range.min, range.max, 6) : [];
-  const right = BAR.gap + BAR.width + BAR.tick + 6 + Math.ceil(Math.max(24, widest(context, barTicks.map((t) => t.label))));
+  let right = BAR.gap + BAR.width + BAR.tick + 6 + Math.ceil(Math.max(24, widest(context, barTicks.map((t) => t.label))));
+  // The first and last horizontal labels are centred on the plot's edges: room for half of the longest.
+  const half = Math.ceil(widest(context, fittingTicks(context, xlim, width - left - right).map((t) => t.label)) / 2) + 2;
+  left = Math.max(left, half);
+  right = Math.max(right, half);
   const plotWidth = Math.max(80, width - left - right);
   const plotHeight = Math.max(80, Math.min(plotWidth, maxHeight - 56));
   const plot = { left, top: 18, width: plotWidth, height: plotHeight, xlim, ylim };
@@ -56,6 +60,23 @@ export function layout(context, width, xlim, ylim, range, maxHeight) {
   plot.canvasHeight = plot.top + plotHeight + 38;
   context.restore();
   return plot;
+}
+
+// Whether every label lies inside the canvas: x labels centred on their ticks, y labels right-aligned left of
+// the plot, colour-bar labels right of the bar.
+export function labelsFit(context, view, width) {
+  context.save();
+  context.font = FONT;
+  const w = (label) => context.measureText(label).width;
+  const fits =
+    view.xTicks.every(({ value, label }) => {
+      const [px] = toScreen(view, value, view.ylim[0]);
+      return px - w(label) / 2 >= 0 && px + w(label) / 2 <= width;
+    }) &&
+    view.yTicks.every(({ label }) => view.left - 7 - w(label) >= 0) &&
+    view.barTicks.every(({ label }) => view.left + view.width + BAR.gap + BAR.width + BAR.tick + 2 + w(label) <= width);
+  context.restore();
+  return fits;
 }
 
 // The field's image placed at its own data rectangle (pixel centres on the sample points).

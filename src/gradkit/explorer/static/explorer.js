@@ -3,7 +3,7 @@
 // (worker.js), the readout, arrows and paths here. Zoom, pan and sliders never wait on the network.
 
 import {
-  arrow, drawAxes, drawColorbar, drawContours, drawCurve, drawHeatMap, drawPath, drawVectors, FONT, layout,
+  arrow, drawAxes, drawColorbar, drawContours, drawCurve, drawHeatMap, drawPath, drawVectors, FONT, labelsFit, layout,
   screenDirection, toData, toScreen,
 } from "./draw.js";
 import { mathElement, partialLabel } from "./notation.js";
@@ -186,6 +186,7 @@ function install(text, parsed, letters, axes, f, gx, gy, partials) {
   state.gradient = (x, y) => [gx(at(x, y)), gy(at(x, y))];
   const names = letters.filter((name) => !axes.includes(name));
   for (const name of names) if (!state.params.has(name)) state.params.set(name, defaultParameter());
+  state.env.set(parameterValues());
   state.formulaId += 1;
   worker.postMessage({ type: "formula", id: state.formulaId, tree: parsed.tree, letters, axes });
   state.path = null;
@@ -366,6 +367,11 @@ function redraw() {
   c.restore();
   drawAxes(c, v, state.axes);
   if (state.field) drawColorbar(c, v, state.field.min, state.field.max);
+  const labels = (list) => list.map((tick) => tick.label);
+  canvas.dataset.ticks = JSON.stringify({
+    x: labels(v.xTicks), y: labels(v.yTicks), bar: state.field ? labels(v.barTicks) : [],
+    fits: labelsFit(c, v, width),
+  });
   drawOverlay();
 }
 

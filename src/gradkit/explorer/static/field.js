@@ -51,22 +51,28 @@ export function colourise(values, n, min, max) {
 }
 
 // Contour segments by marching squares, every level in one pass: [col0, row0, col1, row1, ...] in grid units
-// (fractional column and row). Each value is first given its band (how many levels lie below it), so a cell
-// whose four corners share a band, most of them, is passed over with four comparisons.
+// (fractional column and row). Each value is first given its band, the number of levels at or below it (a
+// binary search), so a cell whose four corners share a band, most of them, has no crossing and is passed over
+// with four comparisons; otherwise only the levels between its bands are traced.
 export function contourSegments(values, n, levels) {
   const out = [];
   const count = levels.length;
   if (count === 0) return new Float32Array(0);
-  const first = levels[0];
-  const step = count > 1 ? levels[1] - levels[0] : 1;
   const band = new Int32Array(n * n);
   for (let i = 0; i < band.length; i++) {
     const v = values[i];
-    if (!(v - v === 0)) band[i] = -1;
-    else {
-      const k = Math.floor((v - first) / step) + 1;
-      band[i] = k < 0 ? 0 : k > count ? count : k;
+    if (!(v - v === 0)) {
+      band[i] = -1;
+      continue;
     }
+    let low = 0;
+    let high = count;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (levels[middle] <= v) low = middle + 1;
+      else high = middle;
+    }
+    band[i] = low;
   }
   for (let row = 0; row + 1 < n; row++) {
     for (let col = 0; col + 1 < n; col++) {
@@ -77,14 +83,12 @@ export function contourSegments(values, n, levels) {
       const bd = band[i + n];
       if (ba === bb && bb === bc && bc === bd) continue;
       if (ba < 0 || bb < 0 || bc < 0 || bd < 0) continue;
-      // Bands from a division may be one off next to a level: look one band further; cell() tests exactly.
-      const from = Math.max(0, Math.min(ba, bb, bc, bd) - 1);
-      const to = Math.min(count - 1, Math.max(ba, bb, bc, bd));
+      const to = Math.max(ba, bb, bc, bd);
       const a = values[i];
       const b = values[i + 1];
       const c = values[i + n + 1];
       const d = values[i + n];
-      for (let k = from; k <= to; k++) cell(out, levels[k], col, row, a, b, c, d);
+      for (let k = Math.min(ba, bb, bc, bd); k < to; k++) cell(out, levels[k], col, row, a, b, c, d);
     }
   }
   return Float32Array.from(out);
