@@ -199,7 +199,9 @@ def api_benchmark(repeats: int = REPEATS) -> None:
 
     started = time.perf_counter()
     with TestClient(create_app()) as client:
-        print(f"API start-up (fork server, a worker compiling the default formula): {time.perf_counter() - started:.2f} s")
+        print(
+            f"API start-up (fork server, a worker compiling the default formula): {time.perf_counter() - started:.2f} s"
+        )
         print(f"{'request':<44}{'server ms':>10}{'round trip ms':>15}")
         rows = [
             ("parse, default formula (compiled at start)", "/api/parse", {"formula": DEFAULT_FORMULA}),
