@@ -64,12 +64,19 @@ const state = {
 
 // ---------- the API ----------
 
-async function post(endpoint, body) {
+async function post(endpoint, body, retries = 2) {
   const reply = await fetch(endpoint, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
+  if (reply.status === 503 && retries > 0) {
+    // Every worker busy: wait as long as the server asks (a few seconds at most) and ask again.
+    const seconds = Math.min(5, Math.max(0.2, Number(reply.headers.get("Retry-After")) || 1));
+    setStatus(`The server is busy; asking again in ${seconds} s…`);
+    await new Promise((done) => setTimeout(done, seconds * 1000));
+    return post(endpoint, body, retries - 1);
+  }
   let data;
   try {
     data = await reply.json();
