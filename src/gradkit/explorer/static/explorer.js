@@ -304,6 +304,9 @@ worker.onmessage = ({ data }) => {
   const detail = {
     id: data.id, n: data.n, final: data.final, ms: now - since, evaluateMs: data.evaluateMs,
     describeMs: data.describeMs, drawMs: now - arrived,
+    // Absolute times (ms since the epoch): the request, the worker's start and reply, the drawing.
+    requestedAt: performance.timeOrigin + state.requestedAt, startedAt: data.startedAt, postedAt: data.postedAt,
+    arrivedAt: performance.timeOrigin + arrived, drawnAt: performance.timeOrigin + now,
   };
   document.dispatchEvent(new CustomEvent("fielddrawn", { detail }));
   if (!data.final) return;

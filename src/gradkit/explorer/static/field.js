@@ -51,13 +51,14 @@ export function colourise(values, n, min, max) {
 }
 
 // Contour segments by marching squares, every level in one pass: [col0, row0, col1, row1, ...] in grid units
-// (fractional column and row). Each value is first given its band, the number of levels at or below it (a
-// binary search), so a cell whose four corners share a band, most of them, has no crossing and is passed over
+// (fractional column and row). Each value is first given its band, the number of levels at or below it, so a cell whose four corners share a band, most of them, has no crossing and is passed over
 // with four comparisons; otherwise only the levels between its bands are traced.
 export function contourSegments(values, n, levels) {
   const out = [];
   const count = levels.length;
   if (count === 0) return new Float32Array(0);
+  const first = levels[0];
+  const step = count > 1 ? (levels[count - 1] - first) / (count - 1) : 1;
   const band = new Int32Array(n * n);
   for (let i = 0; i < band.length; i++) {
     const v = values[i];
@@ -65,14 +66,12 @@ export function contourSegments(values, n, levels) {
       band[i] = -1;
       continue;
     }
-    let low = 0;
-    let high = count;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (levels[middle] <= v) low = middle + 1;
-      else high = middle;
-    }
-    band[i] = low;
+    // A guess from the (nearly) even spacing, then made exact against the levels themselves.
+    let k = Math.floor((v - first) / step) + 1;
+    k = k < 0 ? 0 : k > count ? count : k;
+    while (k > 0 && levels[k - 1] > v) k--;
+    while (k < count && levels[k] <= v) k++;
+    band[i] = k;
   }
   for (let row = 0; row + 1 < n; row++) {
     for (let col = 0; col + 1 < n; col++) {

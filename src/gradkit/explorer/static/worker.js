@@ -1,10 +1,12 @@
-// The field's worker: compiles a formula's tree once, then evaluates it on grids as the page asks, a coarse
-// grid first (drawn within a frame) and then the full one. A newer request replaces one not finished yet.
+// The field's worker: compiles a formula's tree once, then evaluates it on grids as the page asks: a coarse
+// grid first (drawn within a frame) and then the full one, or the full one alone once it is known to take less
+// than a frame. A newer request replaces one not finished yet.
 
 import { describe } from "./field.js";
 import { compileGrid } from "./tree.js";
 
-let formula = null; // {id, evaluate}
+let formula = null; // {id, evaluate, fullMs: how long its last full grid took}
+const FRAME_MS = 12; // a full grid faster than this is drawn directly, without the coarse one first
 let pending = null; // the latest field request, with the sizes still to compute
 let scheduled = false;
 const channel = new MessageChannel(); // yields to incoming messages between passes, without timer clamping
@@ -30,6 +32,7 @@ function pass() {
   if (job.sizes.length === 0) pending = null;
   else schedule();
   const started = performance.now();
+  const startedAt = performance.timeOrigin + started;
   let values;
   try {
     values = formula.evaluate(linspace(...job.xlim, n), linspace(...job.ylim, n), job.env);
@@ -40,9 +43,11 @@ function pass() {
   }
   const computed = performance.now();
   const picture = describe(values, n);
+  if (job.sizes.length === 0) formula.fullMs = performance.now() - started;
   const result = {
     type: "field", id: job.id, formula: job.formula, n, xlim: job.xlim, ylim: job.ylim, values, ...picture,
     final: job.sizes.length === 0, evaluateMs: computed - started, describeMs: performance.now() - computed,
+    startedAt, postedAt: performance.timeOrigin + performance.now(),
   };
   self.postMessage(result, [values.buffer, picture.rgba.buffer, picture.segments.buffer]);
 }
@@ -52,13 +57,14 @@ channel.port1.onmessage = pass;
 self.onmessage = ({ data }) => {
   if (data.type === "formula") {
     try {
-      formula = { id: data.id, evaluate: compileGrid(data.tree, data.letters, data.axes) };
+      formula = { id: data.id, evaluate: compileGrid(data.tree, data.letters, data.axes), fullMs: Infinity };
     } catch (error) {
       formula = null;
       self.postMessage({ type: "error", id: null, formula: data.id, message: String(error.message ?? error) });
     }
   } else if (data.type === "field") {
-    pending = { ...data, sizes: [...data.sizes] };
+    const sizes = formula && formula.fullMs < FRAME_MS ? data.sizes.slice(-1) : [...data.sizes];
+    pending = { ...data, sizes };
     schedule();
   }
 };
