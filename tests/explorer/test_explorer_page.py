@@ -148,6 +148,8 @@ def plot_pixels(page):
 
 
 def query_of(page):
+    """The address bar's settings, once the page has written them (it throttles its writes)."""
+    page.wait_for_function("document.body.dataset.urlPending === undefined")
     return parse_qs(urlparse(page.evaluate("location.href")).query)
 
 
@@ -454,6 +456,7 @@ def test_a_url_restores_the_view_and_every_setting(page, server):
     page.wait_for_function("!location.search.includes('x=-1%2C3')")
     _, xlim, ylim = zoomed = view_of(page)
     assert (xlim[0], ylim[1]) == pytest.approx((-1, 2), abs=0.02)  # zoomed out about the pointer at (-1, 2)
+    query_of(page)
     again = page.evaluate("location.href")
     assert "step=0.125" in again and "steps=321" in again and "vectors=1" in again and "contours=0" in again
     load(page, again)
@@ -536,6 +539,7 @@ def test_letters_beyond_the_axes_become_sliders(page, server):
     page.fill("#param-a-max", "10")
     page.press("#param-a-max", "Enter")
     assert query_of(page)["p"] == ["a,-2.5,-5,10"]
+    query_of(page)
     load(page, page.evaluate("location.href"))
     assert page.input_value("#param-a-value") == "-2.5" and page.input_value("#param-a-max") == "10"
     snap(page, "slider")
@@ -717,3 +721,15 @@ def test_the_pages_erf_matches_mpmath(page, server):
     )
     for x, value in zip(xs, values, strict=True):
         assert value == pytest.approx(float(mpmath.erf(x)), rel=1e-15, abs=1e-300), x  # a few units in the last place
+
+
+def test_the_page_never_turns_text_into_code():
+    """The trees are data: no eval, no Function constructor, no string timers, no HTML built from text."""
+    import re
+
+    static = Path(__file__).parents[2] / "src" / "gradkit" / "explorer" / "static"
+    forbidden = re.compile(r"\beval\s*\(|\bFunction\s*\(|set(?:Timeout|Interval)\(\s*[\"'`]|innerHTML|outerHTML")
+    sources = sorted(static.glob("*.js"))
+    assert len(sources) >= 8
+    for source in sources:
+        assert not forbidden.search(source.read_text()), source.name

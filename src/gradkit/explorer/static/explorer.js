@@ -244,7 +244,7 @@ function parameterChanged() {
   requestField();
   // The heat map waits for the worker; what depends on the parameters here is redrawn now.
   if (state.path) drawPathFrom(state.path.start);
-  else if ($("show-vectors").checked) redraw();
+  else if ($("show-vectors").checked) scheduleRedraw();
   scheduleOverlay();
   writeUrl();
 }
@@ -350,6 +350,8 @@ function context2d(target) {
 }
 
 function redraw() {
+  if (redrawFrame !== null) cancelAnimationFrame(redrawFrame);
+  redrawFrame = null;
   const width = Math.min(MAX_CANVAS, $("stack").clientWidth || MAX_CANVAS);
   const context = canvas.getContext("2d");
   const range = state.field ? { min: state.field.min, max: state.field.max } : null;
@@ -508,8 +510,14 @@ function viewChanged() {
   state.ylim = clampRange(state.ylim);
   state.keepLink = false;
   requestField();
-  redraw();
+  scheduleRedraw();
   writeUrl();
+}
+
+// The last picture moved to the new view on the next frame, unless the worker's new one is drawn first.
+let redrawFrame = null;
+function scheduleRedraw() {
+  if (redrawFrame === null) redrawFrame = requestAnimationFrame(redraw);
 }
 
 // The view as it is now (state.view is the one last drawn, and a gesture may have moved it since).
@@ -806,9 +814,30 @@ function currentSettings() {
   };
 }
 
-// A link that could not be used stays in the address bar until the page is changed.
+// A link that could not be used stays in the address bar until the page is changed. Writes are throttled
+// (browsers refuse more than a few hundred history updates in ten seconds, and a pinch sends 60 a second):
+// at once when the last was long enough ago, else once at the end of the interval.
+const URL_INTERVAL_MS = 100;
+let urlWritten = -Infinity;
+let urlTimer = null;
+
 function writeUrl() {
   if (state.keepLink) return;
+  const wait = urlWritten + URL_INTERVAL_MS - performance.now();
+  if (wait <= 0 && urlTimer === null) {
+    flushUrl();
+  } else if (urlTimer === null) {
+    document.body.dataset.urlPending = "true";
+    urlTimer = setTimeout(flushUrl, Math.max(0, wait));
+  }
+}
+
+function flushUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = null;
+  delete document.body.dataset.urlPending;
+  if (state.keepLink) return;
+  urlWritten = performance.now();
   history.replaceState(null, "", `${location.pathname}${writeQuery(currentSettings())}`);
 }
 
