@@ -16,6 +16,7 @@ with FastAPI's TestClient, as before, with NumPy evaluating the same field direc
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import threading
@@ -132,12 +133,21 @@ def _summary(label: str, samples: list[float], target: float) -> None:
     print(f"{label:<40}{median:>9.1f}{p90:>9.1f}{min(samples):>9.1f}   {verdict} the {target:g} ms target")
 
 
+PARTS = """() => {
+  const d = window.lastDraw;
+  const parse = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/parse')).pop();
+  return [d.evaluateMs, d.describeMs, d.drawMs, parse ? parse.duration : NaN];
+}"""
+
+
 def page_benchmark(repeats: int = REPEATS) -> dict[str, list[float]]:
     """Milliseconds from each action to the full map drawn, measured in the page."""
     from playwright.sync_api import sync_playwright
 
     server, thread, url = _serve()
     results: dict[str, list[float]] = {}
+    breakdown: dict[str, np.ndarray] = {}
+    load = os.getloadavg()[0]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -145,29 +155,38 @@ def page_benchmark(repeats: int = REPEATS) -> dict[str, list[float]]:
             page.goto(url)
             page.wait_for_selector("body[data-ready=true]")
             page.wait_for_function("Number(document.body.dataset.fieldsDrawn) >= 1")
-            applies = []
-            for k in range(WARM_UP + repeats):
-                formula = FORMULAS[k % len(FORMULAS)].format(k=f"{0.01 * (k + 1):.2f}")
-                elapsed = page.evaluate(APPLY, formula)
-                if k >= WARM_UP:
-                    applies.append(elapsed)
-            results["Apply, a new formula"] = applies
+
+            def measure(label, script, arguments):
+                totals, parts = [], []
+                for k, argument in enumerate(arguments):
+                    elapsed = page.evaluate(script, argument)
+                    if k >= WARM_UP:
+                        totals.append(elapsed)
+                        parts.append(page.evaluate(PARTS))
+                results[label] = totals
+                breakdown[label] = np.median(np.array(parts, dtype=float), axis=0)
+
+            formulas = [FORMULAS[k % len(FORMULAS)].format(k=f"{0.01 * (k + 1):.2f}") for k in range(WARM_UP + repeats)]
+            measure("Apply, a new formula", APPLY, formulas)
             page.evaluate(APPLY, "exp(-x^2)*exp(-y^2)")
-            zooms = [page.evaluate(ZOOM, -120 if k % 2 else 100) for k in range(WARM_UP + repeats)]
-            results["zoom (wheel)"] = zooms[WARM_UP:]
-            pans = [page.evaluate(PAN, "ArrowRight" if k % 2 else "ArrowUp") for k in range(WARM_UP + repeats)]
-            results["pan (Shift+arrow)"] = pans[WARM_UP:]
+            measure("zoom (wheel)", ZOOM, [-120 if k % 2 else 100 for k in range(WARM_UP + repeats)])
+            measure("pan (Shift+arrow)", PAN, ["ArrowRight" if k % 2 else "ArrowUp" for k in range(WARM_UP + repeats)])
             page.evaluate(APPLY, "a*x^2 + b*y^2 + c*x*y")
-            sliders = [page.evaluate(SLIDER, 0.25 * (k % 9) - 1) for k in range(WARM_UP + repeats)]
-            results["slider (parameter a)"] = sliders[WARM_UP:]
+            measure("slider (parameter a)", SLIDER, [0.25 * (k % 9) - 1 for k in range(WARM_UP + repeats)])
             browser.close()
     finally:
         server.should_exit = True
         thread.join(10)
-    print(f"page in headless Chromium, 1280x900, ms from the action to the full 512x512 map, {repeats} each:")
+    print(f"page in headless Chromium, 1280x900, ms from the action to the full 512x512 map, {repeats} each")
+    print(f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
     print(f"{'action':<40}{'median':>9}{'p90':>9}{'min':>9}")
     for label, samples in results.items():
         _summary(label, samples, 60 if label.startswith("Apply") else 30)
+    print("medians of the parts, ms: the worker evaluating the 512x512 grid / its colours and contours / drawing")
+    print("it on the page / the /api/parse round trip (Apply only)")
+    for label, (evaluate, describe, draw, parse) in breakdown.items():
+        parse_text = f"{parse:9.1f}" if label.startswith("Apply") else f"{'':>9}"
+        print(f"{label:<40}{evaluate:>9.1f}{describe:>9.1f}{draw:>9.1f}{parse_text}")
     return results
 
 
