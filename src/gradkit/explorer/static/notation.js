@@ -4,10 +4,23 @@
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 const PRECEDENCE = { add: 1, mul: 2, neg: 2, pow: 4, atom: 5 };
 
+// A number whose decimals run on but which is exactly p/q in double precision for a small q (1/3, -2/3, 5/6),
+// as [p, q]; short decimals (0.5, 1.25) stay as they are.
+function rational(value) {
+  if (Number.isInteger(value) || String(value).length <= 6) return null;
+  for (let q = 2; q <= 12; q++) {
+    const p = Math.round(value * q);
+    if (p / q === value && Math.abs(p) < 1e6) return [p, q];
+  }
+  return null;
+}
+
 function numberText(value) {
   if (value === Math.PI) return "pi";
   if (value === Math.E) return "e";
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return String(value);
+  const fraction = rational(value);
+  if (fraction) return `${fraction[0]}/${fraction[1]}`;
   return String(value).replace("e+", "e");
 }
 
@@ -38,7 +51,7 @@ function fraction(factors) {
 const product = (factors) => (factors.length === 0 ? ["num", 1] : factors.length === 1 ? factors[0] : ["mul", ...factors]);
 
 function precedence(node) {
-  if (node[0] === "num") return node[1] < 0 ? PRECEDENCE.neg : PRECEDENCE.atom;
+  if (node[0] === "num") return node[1] < 0 ? PRECEDENCE.neg : rational(node[1]) ? PRECEDENCE.mul : PRECEDENCE.atom;
   if (node[0] === "mul") {
     return splitSign(node)[0] ? PRECEDENCE.neg : PRECEDENCE.mul;
   }
@@ -47,6 +60,7 @@ function precedence(node) {
     if (e[0] === "num" && (e[1] === 0.5 || e[1] < 0)) return e[1] === 0.5 ? PRECEDENCE.atom : PRECEDENCE.mul;
     return PRECEDENCE.pow;
   }
+  if (node[0] === "call" && node[1] === "heaviside") return PRECEDENCE.mul; // written (1 + sign(u))/2
   return PRECEDENCE[node[0]] ?? PRECEDENCE.atom;
 }
 
@@ -81,6 +95,9 @@ export function toText(node) {
       return `${wrap(base, PRECEDENCE.atom)}^${wrap(exponent, PRECEDENCE.atom)}`;
     }
     case "call":
+      // The parser has no step function; sympy's Heaviside is 1/2 at 0, as (1 + sign(u))/2 is. It has no
+      // Dirac delta either (from derivatives of sign), which keeps its own name.
+      if (node[1] === "heaviside") return `(1 + sign(${toText(node[2])}))/2`;
       return `${node[1]}(${node.slice(2).map(toText).join(", ")})`;
     default:
       return "?";
@@ -103,6 +120,8 @@ const fenced = (child) => row(mo("("), child, mo(")"));
 function numberElement(value) {
   if (value === Math.PI) return element("mi", [], "π");
   if (value === Math.E) return element("mi", [], "e");
+  const fraction = rational(value);
+  if (fraction) return element("mfrac", [element("mn", [], String(fraction[0])), element("mn", [], String(fraction[1]))]);
   return element("mn", [], numberText(value));
 }
 
@@ -141,8 +160,9 @@ function toMath(node) {
     case "call": {
       const [, name, ...args] = node;
       if (name === "abs") return row(mo("|"), toMath(args[0]), mo("|"));
+      const shown = { heaviside: "H", dirac: "δ" }[name] ?? name;
       const list = args.flatMap((arg, k) => (k === 0 ? [toMath(arg)] : [mo(","), toMath(arg)]));
-      return row(element("mi", [], name), mo("\u2061"), fenced(row(...list)));
+      return row(element("mi", [], shown), mo("\u2061"), fenced(row(...list)));
     }
     default:
       return element("mi", [], "?");
