@@ -50,6 +50,7 @@ const state = {
   f: null,
   gradient: null,
   formulaId: 0,
+  applyTicket: 0,
   requestId: 0,
   drawnId: 0,
   field: null,
@@ -139,15 +140,19 @@ function gradientTrees(parsed, axes) {
 
 // ---------- formula ----------
 
-async function applyFormula(text, { axes = null, fromLink = false } = {}) {
+async function applyFormula(text, { axes = null, fromLink = false, view = null } = {}) {
   setStatus("Parsing…");
   const started = performance.now();
+  // Answers can come back out of order (two quick Applies, a preset chosen meanwhile): the last asked wins.
+  const ticket = ++state.applyTicket;
+  const stale = () => ticket !== state.applyTicket;
   let parsed;
   let letters;
   let pair;
   let partials;
   try {
     parsed = await post("/api/parse", axes ? { formula: text, axes } : { formula: text });
+    if (stale()) return false;
     letters = lettersOf(text, parsed);
     if (letters.length < 2) {
       throw new Error(letters.length === 1
@@ -159,6 +164,7 @@ async function applyFormula(text, { axes = null, fromLink = false } = {}) {
     if (!partials && !axes) {
       // This server differentiates along the axes it is asked for: ask for these.
       parsed = await post("/api/parse", { formula: text, axes: pair });
+      if (stale()) return false;
       partials = gradientTrees(parsed, pair);
     }
     if (!partials) throw new Error(`the server sent no derivative along ${pair.join(" and ")}`);
@@ -166,11 +172,12 @@ async function applyFormula(text, { axes = null, fromLink = false } = {}) {
     const [gx, gy] = partials.map((tree) => compilePoint(tree, letters));
     install(text, parsed, letters, pair, f, gx, gy, partials);
   } catch (error) {
-    showFormulaError(text, error);
+    if (!stale()) showFormulaError(text, error);
     return false;
   }
   hideFormulaError();
   if (!fromLink) state.keepLink = false;
+  if (view) [state.xlim, state.ylim] = [[...view.xlim], [...view.ylim]];
   state.applyStarted = started;
   requestField();
   writeUrl();
@@ -713,10 +720,7 @@ presetSelect.addEventListener("change", async () => {
   $("step").value = String(preset.step);
   $("steps").value = String(preset.steps ?? 100);
   $("momentum").value = "0";
-  const previous = [state.xlim, state.ylim];
-  state.xlim = [...preset.xlim];
-  state.ylim = [...preset.ylim];
-  if (!(await applyFormula(preset.formula))) [state.xlim, state.ylim] = previous;
+  await applyFormula(preset.formula, { view: preset });
 });
 
 for (const [id, k] of [["axis-x", 0], ["axis-y", 1]]) {
