@@ -1,6 +1,6 @@
 // The field's worker: compiles a formula's tree once, then evaluates it on grids as the page asks: a coarse
-// grid first (drawn within a frame) and then the full one, or the full one alone once it is known to take less
-// than a frame. A newer request replaces one not finished yet.
+// grid first (drawn within a frame) and then the full one, or the full one alone when it is known, or (from the
+// coarse grid's time) expected, to take less than a frame. A newer request replaces one not finished yet.
 
 import { describe } from "./field.js";
 import { compileGrid } from "./tree.js";
@@ -42,6 +42,11 @@ function pass() {
     return;
   }
   const computed = performance.now();
+  if (job.sizes.length > 0) {
+    // A coarse grid whose cost, scaled to the full one, fits in a frame is not worth drawing: go on at once.
+    const full = job.sizes[job.sizes.length - 1];
+    if ((computed - started) * 2 * (full / n) ** 2 < FRAME_MS) return;
+  }
   const picture = describe(values, n);
   if (job.sizes.length === 0) formula.fullMs = performance.now() - started;
   const result = {
