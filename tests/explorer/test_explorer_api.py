@@ -176,6 +176,7 @@ def test_parameters_must_match_the_formula(client, params, message):
     [
         ("max(x, y, 1)", lambda X, Y: np.maximum.reduce([X, Y, np.ones_like(X)])),  # noqa: N803
         ("min(x, y, 0)", lambda X, Y: np.minimum.reduce([X, Y, np.zeros_like(X)])),  # noqa: N803
+        ("max(min(x, x*y), y, 1)", lambda X, Y: np.maximum.reduce([np.minimum(X, X * Y), Y, np.ones_like(X)])),  # noqa: N803
     ],
 )
 def test_n_ary_max_and_min_draw_with_their_gradient(client, formula, expected):
@@ -187,6 +188,13 @@ def test_n_ary_max_and_min_draw_with_their_gradient(client, formula, expected):
     ties = np.abs(expected(X + step, Y) - expected(X, Y) - (expected(X, Y) - expected(X - step, Y))) > 1e-12
     slope = (expected(X + step, Y) - expected(X - step, Y)) / (2 * step)
     np.testing.assert_allclose(decode(body["gx"], n)[~ties], slope[~ties], atol=1e-6)
+
+
+def test_a_path_on_nested_max_and_min_follows_the_slope_of_its_piece(client):
+    payload = {"formula": "max(min(x, a*y), y, -5)", "params": {"a": 2.0}, "start": [1.0, 2.0], "steps": 3, "step": 0.5}
+    points = client.post("/api/path", json=payload).json()["points"]
+    # At (1, 2), min(x, 2y) = x = 1 is below y = 2: f = y, whose gradient is (0, 1).
+    assert points == [[1.0, 2.0], [1.0, 2.5], [1.0, 3.0], [1.0, 3.5]]
 
 
 def test_values_beyond_double_precision_are_counted_not_lost(client):

@@ -137,7 +137,7 @@ def test_a_flood_of_slow_formulas_leaves_the_server_and_known_formulas_answering
             }
         statuses = [f.result() for f in flood]
     for name, (status, seconds) in answers.items():
-        assert status == 200 and seconds < 1.0, (name, status, seconds)
+        assert status == 200 and seconds < 2.0, (name, status, seconds)
     assert set(statuses) <= {422, 503} and 422 in statuses and 503 in statuses
     assert workers.most <= CORES
 

@@ -117,7 +117,7 @@ def path(
     points = [point.copy()]
     with np.errstate(all="ignore"):
         for _ in range(steps):
-            g = np.array([float(d.evaluate(*point, *values)) for d in gradient])
+            g = np.array([float(_evaluate_full(d, point[:1], point[1:], values)[0]) for d in gradient])
             if not np.all(np.isfinite(g)) or np.hypot(*g) < 1e-12:
                 break
             velocity = momentum * velocity + sign * step * g
@@ -126,7 +126,7 @@ def path(
                 break
             points.append(point.copy())
         trail = np.array(points)
-        f = prepared.expression.evaluate(trail[:, 0], trail[:, 1], *values)
+        f = _evaluate_full(prepared.expression, trail[:, 0], trail[:, 1], values)
     return {
         "axes": list(prepared.axes),
         "params": dict(zip(prepared.parameters, values)),
@@ -156,15 +156,23 @@ def _names(names: Sequence[str]) -> str:
 
 
 def _evaluate(expression, x: np.ndarray, y: np.ndarray, values: list[float]) -> np.ndarray:
+    """`expression` at a row of x and a column of y (broadcast to the grid), with the parameters' values."""
     with np.errstate(all="ignore"):
         try:
             result = expression.evaluate(x, y, *values)
-        except ValueError:
-            # Derivatives of max and min compile to comparisons combined elementwise (numpy.select over
-            # logical_and.reduce), which need operands of one shape: give them the whole grid.
-            grid = np.broadcast_arrays(x, y)
-            result = expression.evaluate(*grid, *(np.full(grid[0].shape, v) for v in values))
+        except (ValueError, TypeError):
+            result = _evaluate_full(expression, x, y, values)
     return np.broadcast_to(result, (y.shape[0], x.shape[1]))
+
+
+def _evaluate_full(expression, x: np.ndarray, y: np.ndarray, values: Sequence[float]) -> np.ndarray:
+    """`expression` with every argument an array of the result's shape.
+
+    Derivatives of max and min compile to comparisons combined elementwise (numpy.select over
+    logical_and.reduce of a tuple), which need operands of one shape: a row, a column and a scalar do not do.
+    """
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return expression.evaluate(x, y, *(np.full(x.shape, v) for v in values))
 
 
 def _summary(values: np.ndarray) -> dict:

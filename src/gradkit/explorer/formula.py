@@ -112,9 +112,26 @@ def prepare(text: str, axes: Sequence[str] | None = None) -> Prepared:
     parameters = tuple(name for name in letters if name not in chosen)
     expression = Expression(text, variables=(*chosen, *parameters))
     tree = _drawable(expression.expr, "the formula")
-    partials = (expression.diff(chosen[0]), expression.diff(chosen[1]))
+    partials = tuple(_without_heaviside(expression.diff(axis)) for axis in chosen)
     trees = tuple(_drawable(p.expr, f"its derivative along {a}") for a, p in zip(chosen, partials))
     return Prepared(expression, letters, chosen, parameters, partials, tree, trees)  # type: ignore[arg-type]
+
+
+def _without_heaviside(partial: Expression) -> Expression:
+    """`partial` with each Heaviside(u) (from derivatives of max and min) written (1 + sign(u))/2.
+
+    The two are the same function (sympy's Heaviside is 1/2 at 0); but NumPy code for Heaviside of a max or
+    min is a nest of numpy.select whose conditions come out as floats, which numpy.select refuses.
+    """
+    if not partial.expr.has(sympy.Heaviside):
+        return partial
+
+    def rewrite(u, *at_zero):
+        if at_zero not in ((), (sympy.S.Half,)):
+            return sympy.Heaviside(u, *at_zero)
+        return (1 + sympy.sign(u)) / 2
+
+    return Expression._from_tree(partial.expr.replace(sympy.Heaviside, rewrite), partial.variables, partial.text)
 
 
 def _drawable(expr: sympy.Expr, what: str) -> list:
