@@ -294,6 +294,13 @@ def test_a_new_formula_redraws(page, server):
     x, y = reading(page, "read-x"), reading(page, "read-y")
     assert abs(reading(page, "read-fx") - 2 * x) <= 1e-12 and abs(reading(page, "read-fy") + 2 * y) <= 1e-12
     snap(page, "saddle")
+    # a formula costly on the whole grid is drawn progressively: a coarse grid first, then the full one
+    page.evaluate(
+        """() => { window.drawnSizes = [];
+                   document.addEventListener('fielddrawn', (e) => window.drawnSizes.push(e.detail.n)); }"""
+    )
+    apply(page, " + ".join(f"erf(x*y + {k}*x)*atan2(y, x + {k})" for k in range(8)))
+    assert page.evaluate("window.drawnSizes") == [128, 512]
 
 
 def test_a_bad_formula_shows_the_error_and_keeps_the_picture(page, server):
