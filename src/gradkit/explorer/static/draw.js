@@ -45,7 +45,9 @@ export function layout(context, width, xlim, ylim, range, maxHeight) {
   const estimate = Math.max(120, Math.min(width - 120, maxHeight - 56));
   const yTicks = labelled(...ylim, Math.max(2, Math.floor(estimate / 55)));
   let left = Math.ceil((widest(context, yTicks.map((t) => t.label)) + 30) / 6) * 6;
-  const barTicks = range ? labelled(range.min, range.max, 6) : [];
+  // A constant field has one value to label.
+  const flat = range && !(range.max > range.min);
+  const barTicks = !range ? [] : flat ? [{ value: range.min, label: format(range.min, 6) }] : labelled(range.min, range.max, 6);
   let right = BAR.gap + BAR.width + BAR.tick + 6 + Math.ceil(Math.max(24, widest(context, barTicks.map((t) => t.label))));
   // The first and last horizontal labels are centred on the plot's edges: room for half of the longest.
   const half = Math.ceil(widest(context, fittingTicks(context, xlim, width - left - right).map((t) => t.label)) / 2) + 2;
@@ -269,7 +271,7 @@ export function drawColorbar(context, view, min, max) {
   context.font = FONT;
   context.textBaseline = "middle";
   for (const { value, label } of view.barTicks) {
-    const py = bottom - ((value / 2 - min / 2) / (max / 2 - min / 2)) * (bottom - top);
+    const py = max > min ? bottom - ((value / 2 - min / 2) / (max / 2 - min / 2)) * (bottom - top) : bottom;
     context.fillRect(x + BAR.width, Math.round(py) - 0.5, BAR.tick, 1);
     context.fillText(label, x + BAR.width + BAR.tick + 2, py);
   }
