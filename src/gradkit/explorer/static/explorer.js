@@ -2,15 +2,17 @@
 // (/api/parse); the page compiles its trees and computes everything else itself: the field in a worker
 // (worker.js), the readout, arrows and paths here. Zoom, pan and sliders never wait on the network.
 
+import { chooseAxes, gradientTrees, lettersOf, post } from "./api.js";
 import {
-  arrow, drawAxes, drawColorbar, drawContours, drawCurve, drawHeatMap, drawPath, drawVectors, FONT, labelsFit, layout,
+  arrow, drawAxes, drawColorbar, drawContours, drawCurve, drawHeatMap, drawPath, drawVectors, labelsFit, layout,
   screenDirection, toData, toScreen,
 } from "./draw.js";
 import { mathElement, partialLabel } from "./notation.js";
 import { digitsForSpan, format } from "./numbers.js";
 import { followGradient } from "./path.js";
+import { downloadPicture } from "./picture.js";
 import { defaultParameter, renderSliders } from "./sliders.js";
-import { compilePoint, treeLetters, writtenOrder } from "./tree.js";
+import { compilePoint } from "./tree.js";
 import { pathSettingError, readQuery, writeQuery } from "./url.js";
 
 const DEFAULT = { formula: "exp(-x^2)*exp(-y^2)", xlim: [-2, 2], ylim: [-2, 2] };
@@ -63,81 +65,6 @@ const state = {
   cssWidth: 0,
 };
 
-// ---------- the API ----------
-
-async function post(endpoint, body, retries = 2) {
-  const reply = await fetch(endpoint, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (reply.status === 503 && retries > 0) {
-    // Every worker busy: wait as long as the server asks (a few seconds at most) and ask again.
-    const seconds = Math.min(5, Math.max(0.2, Number(reply.headers.get("Retry-After")) || 1));
-    setStatus(`The server is busy; asking again in ${seconds} s…`);
-    await new Promise((done) => setTimeout(done, seconds * 1000));
-    return post(endpoint, body, retries - 1);
-  }
-  let data;
-  try {
-    data = await reply.json();
-  } catch {
-    data = { detail: `the server answered ${reply.status} ${reply.statusText}` };
-  }
-  if (!reply.ok) {
-    const detail = data.detail ?? data;
-    const error = new Error(typeof detail === "string" ? detail : detail?.message ?? validationMessage(detail));
-    error.column = detail?.column ?? null;
-    throw error;
-  }
-  return data;
-}
-
-function validationMessage(detail) {
-  if (Array.isArray(detail)) return detail.map((d) => `${(d.loc ?? []).slice(1).join(".")}: ${d.msg}`).join("; ");
-  return "the server refused the request";
-}
-
-// ---------- letters and axes ----------
-
-// Every letter of the formula, in written order: from the server's lists when it sends them and from the
-// trees themselves, so the page does not depend on which lists a server version sends.
-function lettersOf(text, parsed) {
-  const names = [];
-  for (const list of [parsed.letters, parsed.variables, parsed.axes, parsed.parameters]) {
-    if (Array.isArray(list)) for (const name of list) if (typeof name === "string" && !names.includes(name)) names.push(name);
-  }
-  for (const tree of [parsed.tree, ...(Array.isArray(parsed.gradient_tree) ? parsed.gradient_tree : [])]) {
-    if (Array.isArray(tree)) treeLetters(tree, names);
-  }
-  return writtenOrder(text, names);
-}
-
-function chooseAxes(letters, wanted, parsed) {
-  const valid = (pair) => Array.isArray(pair) && pair.length === 2 && pair[0] !== pair[1] &&
-    pair.every((name) => letters.includes(name));
-  if (valid(wanted)) return [...wanted];
-  if (valid(parsed.axes)) return [...parsed.axes];
-  if (letters.includes("x") && letters.includes("y")) return ["x", "y"];
-  if (letters.includes("x")) return ["x", letters.find((name) => name !== "x")];
-  return letters.slice(0, 2);
-}
-
-// The trees of the partial derivatives along the two axes, matched by letter in whichever list they follow.
-function gradientTrees(parsed, axes) {
-  const trees = parsed.gradient_tree;
-  if (trees && !Array.isArray(trees) && typeof trees === "object") {
-    return axes.every((name) => Array.isArray(trees[name])) ? axes.map((name) => trees[name]) : null;
-  }
-  if (!Array.isArray(trees)) return null;
-  for (const names of [parsed.gradient_letters, parsed.axes, parsed.variables, parsed.letters]) {
-    if (Array.isArray(names) && names.length === trees.length && axes.every((name) => names.includes(name))) {
-      return axes.map((name) => trees[names.indexOf(name)]);
-    }
-  }
-  return null;
-}
-
 // ---------- formula ----------
 
 async function applyFormula(text, { axes = null, fromLink = false, view = null } = {}) {
@@ -151,7 +78,7 @@ async function applyFormula(text, { axes = null, fromLink = false, view = null }
   let pair;
   let partials;
   try {
-    parsed = await post("/api/parse", axes ? { formula: text, axes } : { formula: text });
+    parsed = await post("/api/parse", axes ? { formula: text, axes } : { formula: text }, { onBusy });
     if (stale()) return false;
     letters = lettersOf(text, parsed);
     if (letters.length < 2) {
@@ -163,7 +90,7 @@ async function applyFormula(text, { axes = null, fromLink = false, view = null }
     partials = gradientTrees(parsed, pair);
     if (!partials && !axes) {
       // This server differentiates along the axes it is asked for: ask for these.
-      parsed = await post("/api/parse", { formula: text, axes: pair });
+      parsed = await post("/api/parse", { formula: text, axes: pair }, { onBusy });
       if (stale()) return false;
       partials = gradientTrees(parsed, pair);
     }
@@ -546,11 +473,7 @@ function zoomCentre(factor) {
 }
 
 function panBy(dxPixels, dyPixels) {
-  const v = state.view;
-  const sx = (state.xlim[1] - state.xlim[0]) / v.width;
-  const sy = (state.ylim[1] - state.ylim[0]) / v.height;
-  state.xlim = state.xlim.map((edge) => edge - dxPixels * sx);
-  state.ylim = state.ylim.map((edge) => edge + dyPixels * sy);
+  panView(dxPixels, dyPixels);
   viewChanged();
 }
 
@@ -760,40 +683,22 @@ $("reset-view").addEventListener("click", () => {
   resetView();
   viewChanged();
 });
-$("download").addEventListener("click", downloadPicture);
+$("download").addEventListener("click", download);
 
-// The picture as a PNG: the formula (and parameter values) above the map, axes and colour bar.
-function downloadPicture() {
-  const ratio = canvas.width / state.cssWidth;
+// The picture as a PNG, titled with the formula and the parameters' values.
+function download() {
   const params = [...state.params].filter(([name]) => state.letters.includes(name) && !state.axes.includes(name));
   const title = `f(${state.letters.join(", ")}) = ${state.formula}` +
     (params.length ? `   (${params.map(([name, p]) => `${name} = ${p.value}`).join(", ")})` : "");
-  const band = 28;
-  const picture = document.createElement("canvas");
-  picture.width = canvas.width;
-  picture.height = canvas.height + Math.round(band * ratio);
-  const context = picture.getContext("2d");
-  context.fillStyle = "#ffffff";
-  context.fillRect(0, 0, picture.width, picture.height);
-  context.save();
-  context.scale(ratio, ratio);
-  context.fillStyle = "#1a1a1a";
-  context.font = FONT.replace("12px", "14px");
-  context.textBaseline = "middle";
-  let text = title;
-  while (text.length > 4 && context.measureText(text).width > state.cssWidth - 16) text = `${text.slice(0, -2)}`;
-  context.fillText(text === title ? title : `${text}…`, 8, band / 2);
-  context.restore();
-  context.drawImage(canvas, 0, Math.round(band * ratio));
-  context.drawImage(overlay, 0, Math.round(band * ratio));
-  const link = document.createElement("a");
-  link.download = "gradkit-field.png";
-  link.href = picture.toDataURL("image/png");
-  link.click();
+  downloadPicture(canvas, overlay, state.cssWidth, title);
 }
 
 function setStatus(text) {
   $("status").textContent = text;
+}
+
+function onBusy(seconds) {
+  setStatus(`The server is busy; asking again in ${seconds} s…`);
 }
 
 // ---------- the URL keeps everything ----------
