@@ -454,3 +454,43 @@ def test_the_pool_never_runs_more_workers_than_its_size():
         assert 1 <= len(pids) <= 2
     finally:
         pool.close()
+
+
+# --- everything parse accepts draws ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gradkit.explorer import compute  # noqa: E402
+from gradkit.symbolic import FormulaError  # noqa: E402
+from gradkit.symbolic.functions import FUNCTIONS  # noqa: E402
+
+LEAVES = st.sampled_from(["x", "y", "a", "-2", "0", "0.5", "1", "3", "pi", "e"])
+UNARY = sorted(name for name, (arity, _) in FUNCTIONS.items() if arity == 1)
+
+
+def _formulas(children):
+    return st.one_of(
+        st.builds(lambda f, u: f"{f}({u})", st.sampled_from(UNARY), children),
+        st.builds(lambda a, op, b: f"({a}){op}({b})", children, st.sampled_from(["+", "-", "*", "/", "^"]), children),
+        st.builds(
+            lambda f, args: f"{f}({', '.join(args)})",
+            st.sampled_from(["min", "max"]),
+            st.lists(children, min_size=2, max_size=3),
+        ),
+        st.builds(lambda f, a, b: f"{f}({a}, {b})", st.sampled_from(["atan2", "hypot"]), children, children),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(LEAVES, _formulas, max_leaves=5))
+def test_every_formula_parse_accepts_draws_a_field_and_a_path(formula):
+    try:
+        parsed = compute.parse(formula)
+    except FormulaError:
+        return
+    params = dict.fromkeys(parsed["parameters"], 1.5)
+    reply = compute.field(formula, None, params, (-2.0, 2.0), (-1.5, 2.5), 9, True)
+    assert len(base64.b64decode(reply["gx"])) == 9 * 9 * 8
+    json.dumps(reply, allow_nan=False)
+    json.dumps(compute.path(formula, None, params, (0.3, -0.2), 0.1, 5, 0.5, True), allow_nan=False)
