@@ -147,6 +147,13 @@ def test_field_keeps_what_float32_lost_over_a_tiny_span(client):
     np.testing.assert_array_equal(decode(body["values"], 8)[0], np.linspace(*span, 8))
 
 
+def test_values_past_float32_range_travel_intact(client):
+    body = client.post("/api/field", json={"formula": "1e300*x + y", "n": 8}).json()
+    X, Y = grid(8)  # noqa: N806
+    np.testing.assert_array_equal(decode(body["values"], 8), 1e300 * X + Y)
+    assert body["max"] == 2e300 and body["infinite"] == 0
+
+
 def test_512_field_with_gradient(client):
     reply = client.post("/api/field", json={"formula": GAUSSIAN, "n": 512, "gradient": True})
     assert reply.status_code == 200 and decode(reply.json()["gy"], 512).shape == (512, 512)
