@@ -1,179 +1,123 @@
-"""The explorer's computations, run in worker processes with a time limit.
+"""The explorer's computations: what a worker process runs for /api/parse, /api/field and /api/path.
 
-Formulas are already bounded by `gk.Expression`'s limits, but sympy's differentiation and compilation,
-and evaluation on a large grid, can still take long for a large formula; and a signal cannot interrupt long
-big-integer arithmetic. So every request's work runs in a worker process started from a clean, preloaded
-fork server. A worker that runs past the limit is killed and replaced; the server process stays responsive.
-Workers that answer in time are kept for the next request, with the formulas they compiled, so a page
-that asks for the same formula again (a zoom, a pan, a path) pays only for the evaluation.
+Each worker keeps the formulas it prepared (parsed, differentiated, checked, compiled) in a small cache, so
+a client that asks for the same formula again (a zoom, a pan, a new parameter value) pays only for the
+evaluation. Every answer is plain data (dicts of numbers, lists and base64 text), cheap to send back.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import multiprocessing
-import threading
 import time
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-TIME_LIMIT = 5.0
+from gradkit.explorer.formula import Prepared, prepare
+from gradkit.explorer.printer import formula_text
+from gradkit.symbolic import FormulaError
+
+DEFAULT_FORMULA = "exp(-x^2)*exp(-y^2)"  # the page's first formula, compiled before any worker starts
 MAX_GRID = 512
 MAX_STEPS = 10_000
-IDLE_WORKERS = 4
 COMPILED_FORMULAS = 32
-
-_CONTEXT = None
-
-
-class ComputeTimeoutError(RuntimeError):
-    """The computation ran past the time limit and was stopped."""
-
-
-def _context():
-    global _CONTEXT
-    if _CONTEXT is None:
-        _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["numpy", "sympy", "gradkit.symbolic", "gradkit.explorer.compute"])
-    return _CONTEXT
-
-
-def _serve(connection) -> None:
-    """A worker's loop: run each (function, arguments) it is sent and send back the answer or the error."""
-    while True:
-        try:
-            function, arguments = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            connection.send(("ok", function(*arguments)))
-        except Exception as error:  # sent back and re-raised in the server as the same type
-            connection.send(("error", error))
-
-
-class _Worker:
-    def __init__(self):
-        context = _context()
-        self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end,), daemon=True)
-        self.process.start()
-        child_end.close()
-
-    def call(self, function, arguments, limit: float):
-        self.connection.send((function, arguments))
-        if not self.connection.poll(limit):
-            raise ComputeTimeoutError(f"the computation took longer than {limit:g} s and was stopped")
-        return self.connection.recv()
-
-    def stop(self) -> None:
-        self.connection.close()
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(1)
-
-
-class WorkerPool:
-    """Worker processes reused while they answer in time; one that does not is killed."""
-
-    def __init__(self, idle: int = IDLE_WORKERS):
-        self._idle: list[_Worker] = []
-        self._keep = idle
-        self._lock = threading.Lock()
-
-    def run(self, function, *arguments, limit: float = TIME_LIMIT):
-        """`function(*arguments)` in a worker; ComputeTimeoutError after `limit` seconds."""
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
-        if worker is None:
-            worker = _Worker()
-        try:
-            status, value = worker.call(function, arguments, limit)
-        except (EOFError, OSError, BrokenPipeError):
-            worker.stop()
-            raise ComputeTimeoutError("the computation ended without an answer") from None
-        except BaseException:
-            worker.stop()
-            raise
-        self._give_back(worker)
-        if status == "error":
-            raise value
-        return value
-
-    def _give_back(self, worker: _Worker) -> None:
-        with self._lock:
-            if len(self._idle) < self._keep:
-                self._idle.append(worker)
-                return
-        worker.stop()
-
-    def close(self) -> None:
-        """Stop every idle worker."""
-        with self._lock:
-            workers, self._idle = self._idle, []
-        for worker in workers:
-            worker.stop()
+DTYPE = "<f8"  # the fields travel as little-endian float64, so nothing a double holds is lost on the way
 
 
 @functools.lru_cache(maxsize=COMPILED_FORMULAS)
-def _compiled(formula: str):
-    """The field's expression and its exact partial derivatives, kept per worker for repeated requests."""
-    from gradkit.viz.field import _expression
-
-    expression = _expression(formula)
-    return expression, expression.gradient()
+def _prepared(formula: str, axes: tuple[str, str] | None) -> Prepared:
+    return prepare(formula, axes)
 
 
-def parse(formula: str) -> dict:
-    """Variables, exact gradient formulas, LaTeX and JSON trees of f and its partial derivatives."""
-    from gradkit.explorer.tree import to_tree
+def parse(formula: str, axes: tuple[str, str] | None = None) -> dict:
+    """The formula's letters, axes and parameters, its exact gradient (text, LaTeX) and JSON trees.
 
-    expression, partials = _compiled(formula)
+    Examples
+    --------
+    >>> reply = parse("a*x^2 + y")
+    >>> reply["letters"], reply["axes"], reply["parameters"], reply["gradient"]
+    (['a', 'x', 'y'], ['x', 'y'], ['a'], ['2*a*x', '1'])
+    """
+    prepared = _prepared(formula, axes)
+    expression, partials = prepared.expression, prepared.partials
     return {
         "formula": formula,
-        "expression": str(expression),
-        "variables": list(expression.variables),
+        "expression": formula_text(expression.expr),
         "latex": expression.latex,
-        "gradient": [str(d) for d in partials],
-        "gradient_latex": [d.latex for d in partials],
-        "tree": to_tree(expression.expr),
-        "gradient_tree": [to_tree(d.expr) for d in partials],
+        "letters": list(prepared.letters),
+        "axes": None if prepared.axes is None else list(prepared.axes),
+        "parameters": list(prepared.parameters),
+        "tree": prepared.tree,
+        "gradient": None if partials is None else [formula_text(d.expr) for d in partials],
+        "gradient_latex": None if partials is None else [d.latex for d in partials],
+        "gradient_tree": None if prepared.gradient_tree is None else list(prepared.gradient_tree),
     }
 
 
-def field(formula: str, xlim: tuple[float, float], ylim: tuple[float, float], n: int) -> dict:
-    """f and its exact gradient on an n x n grid, as base64 float32 arrays (rows along y)."""
+def field(
+    formula: str,
+    axes: tuple[str, str] | None,
+    params: Mapping[str, float],
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    n: int,
+    gradient: bool = False,
+) -> dict:
+    """f (and on request its exact gradient) on an n x n grid, as base64 float64 arrays with rows along y.
+
+    Values beyond double precision stay infinite and are counted (``infinite``), as are undefined ones.
+
+    Examples
+    --------
+    >>> reply = field("a*x + y", None, {"a": 2.0}, (0.0, 1.0), (0.0, 1.0), 2)
+    >>> np.frombuffer(base64.b64decode(reply["values"]), dtype=DTYPE).reshape(2, 2).tolist()
+    [[0.0, 2.0], [1.0, 3.0]]
+    """
     start = time.perf_counter()
-    expression, partials = _compiled(formula)
+    prepared, values = _ready(formula, axes, params)
     # A row of x and a column of y: the compiled formula broadcasts them, so the parts of a formula that
     # depend on one variable only (exp(-x^2) in exp(-x^2)*exp(-y^2)) are computed n times, not n^2.
     x, y = np.linspace(*xlim, n)[np.newaxis, :], np.linspace(*ylim, n)[:, np.newaxis]
-    with np.errstate(all="ignore"):
-        values = expression.evaluate(x, y)
-        gx, gy = (d.evaluate(x, y) for d in partials)
-    finite = values[np.isfinite(values)]
-    return {
+    f = _evaluate(prepared.expression, x, y, values)
+    reply = {
         "n": n,
         "xlim": list(xlim),
         "ylim": list(ylim),
-        "values": _encode(values),
-        "gx": _encode(gx),
-        "gy": _encode(gy),
-        "min": float(finite.min()) if finite.size else 0.0,
-        "max": float(finite.max()) if finite.size else 0.0,
-        "compute_ms": (time.perf_counter() - start) * 1e3,
+        "axes": list(prepared.axes),
+        "params": dict(zip(prepared.parameters, values)),
+        "dtype": DTYPE,
+        "values": _encode(f),
+        **_summary(f),
     }
+    if gradient:
+        gx, gy = (_evaluate(d, x, y, values) for d in prepared.partials)
+        reply["gx"], reply["gy"] = _encode(gx), _encode(gy)
+        reply["gradient_infinite"] = int(np.isinf(gx).sum() + np.isinf(gy).sum())
+        reply["gradient_undefined"] = int(np.isnan(gx).sum() + np.isnan(gy).sum())
+    reply["compute_ms"] = (time.perf_counter() - start) * 1e3
+    return reply
 
 
-def path(formula: str, start: tuple[float, float], step: float, steps: int, momentum: float, ascent: bool) -> dict:
+def path(
+    formula: str,
+    axes: tuple[str, str] | None,
+    params: Mapping[str, float],
+    start: tuple[float, float],
+    step: float,
+    steps: int,
+    momentum: float,
+    ascent: bool,
+) -> dict:
     """A gradient ascent or descent path (optionally with momentum), with f at each point."""
-    expression, partials = _compiled(formula)
+    prepared, values = _ready(formula, axes, params)
+    gradient = prepared.partials
     sign = 1.0 if ascent else -1.0
     point, velocity = np.array(start, dtype=float), np.zeros(2)
     points = [point.copy()]
     with np.errstate(all="ignore"):
         for _ in range(steps):
-            g = np.array([float(d.evaluate(*point)) for d in partials])
+            g = np.array([float(_evaluate_full(d, point[:1], point[1:], values)[0]) for d in gradient])
             if not np.all(np.isfinite(g)) or np.hypot(*g) < 1e-12:
                 break
             velocity = momentum * velocity + sign * step * g
@@ -182,10 +126,70 @@ def path(formula: str, start: tuple[float, float], step: float, steps: int, mome
                 break
             points.append(point.copy())
         trail = np.array(points)
-        values = expression.evaluate(trail[:, 0], trail[:, 1])
-    return {"points": trail.tolist(), "values": [v if np.isfinite(v) else None for v in values.tolist()]}
+        f = _evaluate_full(prepared.expression, trail[:, 0], trail[:, 1], values)
+    return {
+        "axes": list(prepared.axes),
+        "params": dict(zip(prepared.parameters, values)),
+        "points": trail.tolist(),
+        "values": [v if np.isfinite(v) else None for v in f.tolist()],
+    }
+
+
+def _ready(formula: str, axes: tuple[str, str] | None, params: Mapping[str, float]) -> tuple[Prepared, list[float]]:
+    """The prepared formula with its axes chosen, and the parameters' values in its variables' order."""
+    prepared = _prepared(formula, axes)
+    if prepared.axes is None:
+        letters = ", ".join(prepared.letters)
+        raise FormulaError(f"choose two of the letters {letters} as the axes (the request's axes field)")
+    extra = sorted(set(params) - set(prepared.parameters))
+    if extra:
+        raise ValueError(f"params: {_names(extra)} not among the formula's parameters ({_names(prepared.parameters)})")
+    missing = [name for name in prepared.parameters if name not in params]
+    if missing:
+        raise ValueError(f"params: no value for the parameter{'s' * (len(missing) > 1)} {_names(missing)}")
+    return prepared, [float(params[name]) for name in prepared.parameters]
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(name[:32] for name in names[:8])
+    return shown + (", ..." if len(names) > 8 else "") if names else "none"
+
+
+def _evaluate(expression, x: np.ndarray, y: np.ndarray, values: list[float]) -> np.ndarray:
+    """`expression` at a row of x and a column of y (broadcast to the grid), with the parameters' values."""
+    with np.errstate(all="ignore"):
+        try:
+            result = expression.evaluate(x, y, *values)
+        except (ValueError, TypeError):
+            result = _evaluate_full(expression, x, y, values)
+    return np.broadcast_to(result, (y.shape[0], x.shape[1]))
+
+
+def _evaluate_full(expression, x: np.ndarray, y: np.ndarray, values: Sequence[float]) -> np.ndarray:
+    """`expression` with every argument an array of the result's shape.
+
+    Derivatives of max and min compile to comparisons combined elementwise (numpy.select over
+    logical_and.reduce of a tuple), which need operands of one shape: a row, a column and a scalar do not do.
+    """
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return expression.evaluate(x, y, *(np.full(x.shape, v) for v in values))
+
+
+def _summary(values: np.ndarray) -> dict:
+    """The finite range, and how many values are beyond double precision (infinite) or undefined (nan)."""
+    finite = values[np.isfinite(values)]
+    infinite, undefined = int(np.isinf(values).sum()), int(np.isnan(values).sum())
+    warnings = []
+    if infinite:
+        warnings.append(f"{infinite} of {values.size} values are beyond double precision (sent as +-inf)")
+    return {
+        "min": float(finite.min()) if finite.size else None,
+        "max": float(finite.max()) if finite.size else None,
+        "infinite": infinite,
+        "undefined": undefined,
+        "warnings": warnings,
+    }
 
 
 def _encode(array: np.ndarray) -> str:
-    data = np.where(np.isfinite(array), array, np.nan).astype("<f4")
-    return base64.b64encode(data.tobytes()).decode("ascii")
+    return base64.b64encode(np.ascontiguousarray(array, dtype=DTYPE).tobytes()).decode("ascii")

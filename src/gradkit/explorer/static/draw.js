@@ -1,7 +1,11 @@
-// Drawing on a canvas: the heat map, contour lines, arrows, paths, axes and the colour bar.
+// Drawing on a canvas, in CSS pixels: the layout, heat map, contour lines, arrows, paths, axes, colour bar.
 // A `view` maps data to pixels: {xlim, ylim, left, top, width, height}.
 
 import { css, magma, viridis } from "./colors.js";
+import { format, niceTicks, tickLabel } from "./numbers.js";
+
+export const FONT = "12px system-ui, sans-serif";
+const BAR = { gap: 12, width: 14, tick: 4 };
 
 export function toScreen(view, x, y) {
   const [x0, x1] = view.xlim;
@@ -15,33 +19,69 @@ export function toData(view, px, py) {
   return [x0 + ((px - view.left) / view.width) * (x1 - x0), y1 - ((py - view.top) / view.height) * (y1 - y0)];
 }
 
-// The field's values as an image, rows flipped so y grows upwards; non-finite values are transparent.
-export function fieldImage(field) {
-  const { n, values, min, max } = field;
-  const canvas = document.createElement("canvas");
-  canvas.width = n;
-  canvas.height = n;
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(n, n);
-  const scale = max > min ? 255 / (max - min) : 0;
-  for (let row = 0; row < n; row++) {
-    const target = (n - 1 - row) * n;
-    for (let col = 0; col < n; col++) {
-      const v = values[row * n + col];
-      const o = 4 * (target + col);
-      if (!Number.isFinite(v)) continue;
-      const i = 3 * Math.max(0, Math.min(255, Math.round((v - min) * scale)));
-      image.data[o] = viridis[i];
-      image.data[o + 1] = viridis[i + 1];
-      image.data[o + 2] = viridis[i + 2];
-      image.data[o + 3] = 255;
-    }
-  }
-  context.putImageData(image, 0, 0);
-  return canvas;
+function widest(context, labels) {
+  return labels.reduce((w, label) => Math.max(w, context.measureText(label).width), 0);
 }
 
-// Place the field's image at its own data rectangle in the current view.
+function labelled(low, high, count) {
+  const { step, ticks } = niceTicks(low, high, count);
+  return ticks.map((value) => ({ value, label: tickLabel(value, step) }));
+}
+
+// Horizontal ticks that fit side by side: fewer of them when the labels are long (deep zooms).
+function fittingTicks(context, xlim, width) {
+  for (let count = Math.max(2, Math.floor(width / 70)); count >= 2; count--) {
+    const ticks = labelled(...xlim, count);
+    if (widest(context, ticks.map((t) => t.label)) + 14 <= width / Math.max(1, ticks.length)) return ticks;
+  }
+  return labelled(...xlim, 1).slice(0, 2);
+}
+
+// Where the plot, its labels and the colour bar go in a canvas `width` CSS pixels wide: the margins grow with
+// the labels so that none is ever cut, and the plot stays square when there is room.
+export function layout(context, width, xlim, ylim, range, maxHeight) {
+  context.save();
+  context.font = FONT;
+  const estimate = Math.max(120, Math.min(width - 120, maxHeight - 56));
+  const yTicks = labelled(...ylim, Math.max(2, Math.floor(estimate / 55)));
+  let left = Math.ceil((widest(context, yTicks.map((t) => t.label)) + 30) / 6) * 6;
+  // A constant field has one value to label.
+  const flat = range && !(range.max > range.min);
+  const barTicks = !range ? [] : flat ? [{ value: range.min, label: format(range.min, 6) }] : labelled(range.min, range.max, 6);
+  let right = BAR.gap + BAR.width + BAR.tick + 6 + Math.ceil(Math.max(24, widest(context, barTicks.map((t) => t.label))));
+  // The first and last horizontal labels are centred on the plot's edges: room for half of the longest.
+  const half = Math.ceil(widest(context, fittingTicks(context, xlim, width - left - right).map((t) => t.label)) / 2) + 2;
+  left = Math.max(left, half);
+  right = Math.max(right, half);
+  const plotWidth = Math.max(80, width - left - right);
+  const plotHeight = Math.max(80, Math.min(plotWidth, maxHeight - 56));
+  const plot = { left, top: 18, width: plotWidth, height: plotHeight, xlim, ylim };
+  plot.xTicks = fittingTicks(context, xlim, plotWidth);
+  plot.yTicks = yTicks;
+  plot.barTicks = barTicks;
+  plot.canvasHeight = plot.top + plotHeight + 38;
+  context.restore();
+  return plot;
+}
+
+// Whether every label lies inside the canvas: x labels centred on their ticks, y labels right-aligned left of
+// the plot, colour-bar labels right of the bar.
+export function labelsFit(context, view, width) {
+  context.save();
+  context.font = FONT;
+  const w = (label) => context.measureText(label).width;
+  const fits =
+    view.xTicks.every(({ value, label }) => {
+      const [px] = toScreen(view, value, view.ylim[0]);
+      return px - w(label) / 2 >= 0 && px + w(label) / 2 <= width;
+    }) &&
+    view.yTicks.every(({ label }) => view.left - 7 - w(label) >= 0) &&
+    view.barTicks.every(({ label }) => view.left + view.width + BAR.gap + BAR.width + BAR.tick + 2 + w(label) <= width);
+  context.restore();
+  return fits;
+}
+
+// The field's image placed at its own data rectangle (pixel centres on the sample points).
 export function drawHeatMap(context, view, field, image) {
   const [ax, ay] = toScreen(view, field.xlim[0], field.ylim[1]);
   const [bx, by] = toScreen(view, field.xlim[1], field.ylim[0]);
@@ -51,77 +91,20 @@ export function drawHeatMap(context, view, field, image) {
   context.drawImage(image, ax - cellX / 2, ay - cellY / 2, bx - ax + cellX, by - ay + cellY);
 }
 
-// "Nice" levels between min and max: about `count` of them at round numbers.
-export function niceTicks(low, high, count) {
-  const span = high - low;
-  if (!(span > 0) || !Number.isFinite(span)) return [];
-  const raw = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
-  const ticks = [];
-  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) {
-    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  }
-  return ticks;
-}
-
-// Contour segments by marching squares on the sampled grid, in data coordinates: [x0, y0, x1, y1, ...] per level.
-export function contourSegments(field, levels) {
-  const { n, values, xlim, ylim } = field;
-  const dx = (xlim[1] - xlim[0]) / (n - 1);
-  const dy = (ylim[1] - ylim[0]) / (n - 1);
-  const stride = Math.max(1, Math.floor(n / 200));
-  const lines = [];
-  for (const level of levels) {
-    const segments = [];
-    for (let row = 0; row + stride < n; row += stride) {
-      for (let col = 0; col + stride < n; col += stride) {
-        const a = values[row * n + col];
-        const b = values[row * n + col + stride];
-        const c = values[(row + stride) * n + col + stride];
-        const d = values[(row + stride) * n + col];
-        if (!(Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c) && Number.isFinite(d))) continue;
-        const crossings = [];
-        const x0 = xlim[0] + col * dx;
-        const y0 = ylim[0] + row * dy;
-        const w = stride * dx;
-        const h = stride * dy;
-        const edge = (p, q, fromX, fromY, toX, toY) => {
-          if ((p < level) !== (q < level)) {
-            const t = (level - p) / (q - p);
-            crossings.push(fromX + t * (toX - fromX), fromY + t * (toY - fromY));
-          }
-        };
-        edge(a, b, x0, y0, x0 + w, y0);
-        edge(b, c, x0 + w, y0, x0 + w, y0 + h);
-        edge(c, d, x0 + w, y0 + h, x0, y0 + h);
-        edge(d, a, x0, y0 + h, x0, y0);
-        if (crossings.length === 4) segments.push(...crossings);
-        else if (crossings.length === 8) {
-          const centre = (a + b + c + d) / 4;
-          // A saddle cell: crossings are on edges ab, bc, cd, da; keep the corners on the centre's side joined.
-          if ((centre < level) === (a < level)) segments.push(...crossings);
-          else segments.push(...crossings.slice(6, 8), ...crossings.slice(0, 6));
-        }
-      }
-    }
-    lines.push({ level, segments });
-  }
-  return lines;
-}
-
-export function drawContours(context, view, lines) {
+// Contour segments (in grid units of the field) as one stroked path.
+export function drawContours(context, view, field) {
+  const { segments, n, xlim, ylim } = field;
+  const [ax, ay] = toScreen(view, xlim[0], ylim[0]);
+  const [bx, by] = toScreen(view, xlim[1], ylim[1]);
+  const sx = (bx - ax) / (n - 1);
+  const sy = (by - ay) / (n - 1);
   context.save();
   context.lineWidth = 1;
   context.strokeStyle = "rgba(255, 255, 255, 0.55)";
   context.beginPath();
-  for (const { segments } of lines) {
-    for (let i = 0; i + 3 < segments.length; i += 4) {
-      const [ax, ay] = toScreen(view, segments[i], segments[i + 1]);
-      const [bx, by] = toScreen(view, segments[i + 2], segments[i + 3]);
-      context.moveTo(ax, ay);
-      context.lineTo(bx, by);
-    }
+  for (let i = 0; i + 3 < segments.length; i += 4) {
+    context.moveTo(ax + segments[i] * sx, ay + segments[i + 1] * sy);
+    context.lineTo(ax + segments[i + 2] * sx, ay + segments[i + 3] * sy);
   }
   context.stroke();
   context.restore();
@@ -166,19 +149,22 @@ export function screenDirection(view, gx, gy) {
   const px = gx * sx;
   const py = -gy * sy;
   const length = Math.hypot(px, py);
-  return length > 0 && Number.isFinite(length) ? [px / length, py / length] : null;
+  if (length > 0 && Number.isFinite(length)) return [px / length, py / length];
+  // Components too large to scale: their direction is still known.
+  const big = Math.max(Math.abs(px), Math.abs(py));
+  return big > 0 && Number.isFinite(px / big) && Number.isFinite(py / big) ? screenDirection(view, gx / big, gy / big) : null;
 }
 
-// A grid of arrows of equal length, coloured by |grad f| (magma, low to high).
-export function drawVectors(context, view, gradient, count = 17) {
+// A grid of arrows of equal length (about one per 33 px), coloured by |grad f| (magma, low to high).
+export function drawVectors(context, view, gradient) {
+  const count = Math.max(7, Math.min(21, Math.round(view.width / 33)));
   const samples = [];
   let largest = 0;
   for (let i = 0; i < count; i++) {
     for (let j = 0; j < count; j++) {
       const px = view.left + ((i + 0.5) / count) * view.width;
       const py = view.top + ((j + 0.5) / count) * view.height;
-      const [x, y] = toData(view, px, py);
-      const [gx, gy] = gradient(x, y);
+      const [gx, gy] = gradient(...toData(view, px, py));
       const norm = Math.hypot(gx, gy);
       if (!Number.isFinite(norm)) continue;
       samples.push([px, py, gx, gy, norm]);
@@ -220,66 +206,76 @@ export function drawPath(context, view, points) {
   context.restore();
 }
 
-export function format(value, digits = 4) {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return "0";
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(digits))) : value.toExponential(digits - 1);
-}
-
-export function drawAxes(context, view) {
+// The frame, ticks and labels of both axes, named by the axis letters.
+export function drawAxes(context, view, names) {
   context.save();
   context.fillStyle = "#1a1a1a";
   context.strokeStyle = "#1a1a1a";
-  context.font = "12px system-ui, sans-serif";
+  context.font = FONT;
   context.lineWidth = 1;
   context.strokeRect(view.left, view.top, view.width, view.height);
   context.textAlign = "center";
   context.textBaseline = "top";
-  for (const tick of niceTicks(...view.xlim, 6)) {
-    const [px] = toScreen(view, tick, view.ylim[0]);
-    context.beginPath();
-    context.moveTo(px, view.top + view.height);
-    context.lineTo(px, view.top + view.height + 5);
-    context.stroke();
-    context.fillText(format(tick), px, view.top + view.height + 7);
+  const bottom = view.top + view.height;
+  for (const { value, label } of view.xTicks) {
+    const [px] = toScreen(view, value, view.ylim[0]);
+    context.fillRect(Math.round(px) - 0.5, bottom, 1, 5);
+    context.fillText(label, px, bottom + 7);
   }
-  context.fillText("x", view.left + view.width / 2, view.top + view.height + 22);
+  context.font = `italic ${FONT}`;
+  context.fillText(names[0], view.left + view.width / 2, bottom + 22);
+  context.font = FONT;
   context.textAlign = "right";
   context.textBaseline = "middle";
-  for (const tick of niceTicks(...view.ylim, 6)) {
-    const [, py] = toScreen(view, view.xlim[0], tick);
-    context.beginPath();
-    context.moveTo(view.left - 5, py);
-    context.lineTo(view.left, py);
-    context.stroke();
-    context.fillText(format(tick), view.left - 7, py);
+  for (const { value, label } of view.yTicks) {
+    const [, py] = toScreen(view, view.xlim[0], value);
+    context.fillRect(view.left - 5, Math.round(py) - 0.5, 5, 1);
+    context.fillText(label, view.left - 7, py);
   }
-  context.fillText("y", view.left - 40, view.top + view.height / 2);
+  context.font = `italic ${FONT}`;
+  context.textAlign = "left";
+  context.fillText(names[1], 2, view.top + view.height / 2);
   context.restore();
 }
 
-export function drawColorbar(canvas, min, max) {
-  const context = canvas.getContext("2d");
-  const top = 20;
-  const bottom = canvas.height - 50;
-  context.clearRect(0, 0, canvas.width, canvas.height);
-  for (let py = top; py <= bottom; py++) {
-    const t = (bottom - py) / (bottom - top);
-    context.fillStyle = css(viridis, t);
-    context.fillRect(8, py, 18, 1.5);
+let bar = null;
+// Viridis as a 1 x 256 image, top = largest value, drawn stretched: one call instead of one per pixel row.
+function barImage() {
+  if (bar) return bar;
+  bar = document.createElement("canvas");
+  bar.width = 1;
+  bar.height = 256;
+  const image = bar.getContext("2d").createImageData(1, 256);
+  for (let i = 0; i < 256; i++) {
+    image.data.set([viridis[3 * (255 - i)], viridis[3 * (255 - i) + 1], viridis[3 * (255 - i) + 2], 255], 4 * i);
   }
+  bar.getContext("2d").putImageData(image, 0, 0);
+  return bar;
+}
+
+// The colour bar right of the plot, from min to max, with labels that fit the margin the layout gave them.
+export function drawColorbar(context, view, min, max) {
+  const x = view.left + view.width + BAR.gap;
+  const top = view.top;
+  const bottom = view.top + view.height;
+  context.save();
+  context.imageSmoothingEnabled = true;
+  context.drawImage(barImage(), x, top, BAR.width, bottom - top);
   context.strokeStyle = "#1a1a1a";
-  context.strokeRect(8, top, 18, bottom - top);
+  context.lineWidth = 1;
+  context.strokeRect(x, top, BAR.width, bottom - top);
   context.fillStyle = "#1a1a1a";
-  context.font = "12px system-ui, sans-serif";
+  context.font = `italic ${FONT}`;
+  context.textBaseline = "bottom";
+  context.fillText("f", x + 3, top - 3);
+  context.font = FONT;
   context.textBaseline = "middle";
-  context.fillText("f", 12, top - 10);
-  for (const tick of niceTicks(min, max, 6)) {
-    const py = bottom - ((tick - min) / (max - min)) * (bottom - top);
-    context.fillRect(26, py, 4, 1);
-    context.fillText(format(tick), 32, py);
+  for (const { value, label } of view.barTicks) {
+    const py = max > min ? bottom - ((value / 2 - min / 2) / (max / 2 - min / 2)) * (bottom - top) : bottom;
+    context.fillRect(x + BAR.width, Math.round(py) - 0.5, BAR.tick, 1);
+    context.fillText(label, x + BAR.width + BAR.tick + 2, py);
   }
+  context.restore();
 }
 
 // The f-per-step curve of a path.
@@ -290,7 +286,7 @@ export function drawCurve(canvas, values) {
   if (finite.length === 0) return;
   const low = Math.min(...finite);
   const high = Math.max(...finite);
-  const pad = 28;
+  const pad = 44;
   const scaleX = (canvas.width - pad - 8) / Math.max(1, values.length - 1);
   const scaleY = high > low ? (canvas.height - 24) / (high - low) : 0;
   context.strokeStyle = "#1a1a1a";
@@ -308,7 +304,7 @@ export function drawCurve(canvas, values) {
   context.stroke();
   context.fillStyle = "#1a1a1a";
   context.font = "10px system-ui, sans-serif";
-  context.fillText(format(high, 3), 2, 12);
-  context.fillText(format(low, 3), 2, canvas.height - 14);
+  context.fillText(format(high, 4), 2, 12);
+  context.fillText(format(low, 4), 2, canvas.height - 14);
   context.fillText(`step ${values.length - 1}`, canvas.width - 60, canvas.height - 2);
 }
