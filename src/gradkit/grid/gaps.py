@@ -1,0 +1,168 @@
+"""Gaps in grids: NaN samples that split each line into runs (``nan_policy="omit"``).
+
+A derivative is first computed as usual, by any kernel; that is already right
+wherever a stencil reads no gap. The points whose stencil would read one are
+then computed again, here: a gap ends a run of valid samples as an edge ends
+an axis, so a point within a stencil's radius of a gap takes the one-sided
+stencil of the same order of accuracy it would take at that distance from an
+edge (on a uniform axis the very same weights, cached per offset by
+`gradkit.stencils.stencil`; on coordinates Fornberg's weights for the run's
+own samples). A run shorter than one such stencil has no derivative (NaN), and
+the gaps stay NaN. Everything is vectorised over the points near gaps, grouped
+by their distance to the run's end, so lines without gaps cost nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradkit.grid.spacing import AxisSpacing
+from gradkit.stencils import central_radius, fornberg_weights, one_sided_size, stencil
+
+POLICIES = ("propagate", "omit", "raise")
+
+
+@dataclass(frozen=True)
+class GapRule:
+    """How one axis is differentiated, as far as gaps are concerned."""
+
+    axis: int
+    spacing: AxisSpacing
+    order: int
+    size: int  # samples of a one-sided stencil, the shortest run that has derivatives
+    radius: int  # points closer than this to the end of a run take one-sided stencils
+    periodic: bool = False
+    period: float | None = None
+
+    @classmethod
+    def for_stencils(cls, axis, spacing, *, order, accuracy, periodic=False, period=None) -> GapRule:
+        """The rule of `stencil_rules` plans: one-sided stencils of the interior's accuracy."""
+        size, radius = one_sided_size(order, accuracy), central_radius(order, accuracy)
+        return cls(axis, spacing, order, size, radius, periodic, period)
+
+    @classmethod
+    def for_numpy(cls, axis, spacing, *, edge_order) -> GapRule:
+        """The rule of NumPy's formulas: three-point centres, `edge_order` + 1 points beside an end."""
+        return cls(axis, spacing, 1, edge_order + 1, 1)
+
+
+def gap_mask(f: np.ndarray) -> np.ndarray | None:
+    """Where NumPy array `f` has NaN samples; None when it has none (or cannot hold NaN)."""
+    if f.dtype.kind not in "fc":
+        return None
+    gaps = np.isnan(np.ma.getdata(f))
+    return gaps if gaps.any() else None
+
+
+def refuse_nan(has_nan: bool) -> None:
+    if has_nan:
+        raise ValueError('f contains NaN and nan_policy="raise"; use nan_policy="omit" to treat them as gaps')
+
+
+def as_gapped(f: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray | None]:
+    """A masked array as plain data of `dtype` with NaN where it is masked, and its mask (None for others)."""
+    if not isinstance(f, np.ma.MaskedArray):
+        return f, None
+    mask = np.ma.getmaskarray(f)
+    data = np.array(np.ma.getdata(f), dtype=dtype)
+    data[mask] = np.nan
+    return data, mask
+
+
+def remasked(result: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """`result` masked where the input was masked and where it has no derivative (NaN)."""
+    if mask is None:
+        return result
+    return np.ma.masked_array(result, mask=mask | np.isnan(result))
+
+
+def fill_gaps(f: np.ndarray, gaps: np.ndarray, out: np.ndarray, rule: GapRule) -> np.ndarray:
+    """Recompute `out`, the derivative of `f` along `rule.axis`, at the points whose stencils meet `gaps`."""
+    axis, n = rule.axis, f.shape[rule.axis]
+    lines_gaps = np.moveaxis(gaps, axis, -1).reshape(-1, n)
+    lines = np.flatnonzero(lines_gaps.any(axis=1))
+    if lines.size == 0:
+        return out
+    start, stop = _runs(lines_gaps[lines], rule.periodic)
+    position = np.arange(n)
+    before, after, length = position - start, stop - 1 - position, stop - start
+    valid = ~lines_gaps[lines]
+    short = valid & (length < rule.size)
+    near = valid & ~short & ((before < rule.radius) | (after < rule.radius))
+    other_shape = tuple(s for k, s in enumerate(f.shape) if k != axis)
+
+    def index(rows: np.ndarray, positions: np.ndarray) -> tuple:
+        """Index of `out`/`f` for points (line `rows`, axis `positions`), broadcasting."""
+        multi = np.unravel_index(lines[rows], other_shape) if other_shape else ()
+        multi = [m.reshape(m.shape + (1,) * (positions.ndim - 1)) for m in multi]
+        return (*multi[:axis], positions % n, *multi[axis:])
+
+    out[index(*np.nonzero(short))] = np.nan
+    for k in range(rule.radius):
+        for side in ("left", "right"):
+            chosen = near & (before == k) if side == "left" else near & (after == k) & (before >= rule.radius)
+            rows, points = np.nonzero(chosen)
+            if rows.size:
+                # a point k samples from the run's end reads the same offsets as k samples from an edge
+                offsets = np.arange(rule.size) - (k if side == "left" else rule.size - 1 - k)
+                samples = points[:, None] + offsets
+                values = _one_sided(f, rule, index, rows, points, samples, offsets)
+                out[index(rows, points)] = values
+    out[gaps] = np.nan
+    return out
+
+
+def _runs(gaps: np.ndarray, periodic: bool) -> tuple[np.ndarray, np.ndarray]:
+    """For each point of each line, the first index of its run of valid samples and one past its last (a
+    periodic line's runs wrap around: indices then reach past the ends, and are taken modulo n)."""
+    n = gaps.shape[1]
+    if periodic:  # three copies side by side; every run of the middle one ends within its neighbours
+        start, stop = _runs(np.concatenate((gaps, gaps, gaps), axis=1), False)
+        return start[:, n : 2 * n] - n, stop[:, n : 2 * n] - n
+    position = np.arange(n)
+    start = np.maximum.accumulate(np.where(gaps, position, -1), axis=1) + 1
+    stop = np.minimum.accumulate(np.where(gaps, position, n)[:, ::-1], axis=1)[:, ::-1]
+    return start, stop
+
+
+def _one_sided(f, rule: GapRule, index, rows, points, samples, offsets) -> np.ndarray:
+    """The derivative at (`rows`, `points`) from the samples at axis positions `samples` (one row each,
+    `offsets` from the point)."""
+    data = f[index(rows, samples)]
+    spacing = rule.spacing
+    if spacing.is_uniform:
+        weights = stencil(rule.order, offsets)
+        step = spacing.step
+        if isinstance(step, np.ndarray) and step.ndim > 0:  # a step per line
+            step = np.broadcast_to(step, _with_length(f.shape, rule.axis, 1))[index(rows, np.zeros_like(points))]
+        return np.sum(weights * data, axis=-1) / np.asarray(step) ** rule.order
+    x = _coordinates(f.shape, rule, index, rows, samples)
+    centre = _coordinates(f.shape, rule, index, rows, points[:, None])
+    return np.sum(fornberg_weights(rule.order, x - centre) * data, axis=-1)
+
+
+def _coordinates(shape, rule: GapRule, index, rows, positions) -> np.ndarray:
+    """Coordinates at axis `positions` of lines `rows`; past the ends of a periodic axis, shifted by the period."""
+    coords = rule.spacing.coords
+    n = shape[rule.axis]
+    if coords.ndim == 1:
+        x = coords[positions % n]
+    else:
+        x = np.broadcast_to(coords, shape)[index(rows, positions)]
+    x = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
+    if rule.periodic:
+        direction = np.sign((_first_two(coords, rule.axis)[1] - _first_two(coords, rule.axis)[0]).real)
+        x = x + np.floor_divide(positions, n) * direction * float(rule.period)
+    return x
+
+
+def _first_two(coords: np.ndarray, axis: int) -> tuple:
+    if coords.ndim == 1:
+        return coords[0], coords[1]
+    return np.take(coords, 0, axis=axis).flat[0], np.take(coords, 1, axis=axis).flat[0]
+
+
+def _with_length(shape: tuple[int, ...], axis: int, length: int) -> tuple[int, ...]:
+    return shape[:axis] + (length,) + shape[axis + 1 :]
