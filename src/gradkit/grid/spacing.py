@@ -63,14 +63,15 @@ def normalize_spacing(
 
 def as_numpy(value: object) -> object:
     """Spacing of another array library (a torch tensor, a JAX or array-API array) as a NumPy array on the
-    host; anything else unchanged. Types NumPy lacks (bfloat16) are widened exactly to float32 first."""
+    host; anything else unchanged. Types NumPy lacks (bfloat16) are widened exactly to float64, in which
+    NumPy computes the weights of double-precision coordinates."""
     module = type(value).__module__.split(".")[0]
     if module in ("numpy", "builtins") or not hasattr(value, "shape"):
         return value
     if module == "torch":
         value = value.detach().cpu()
         if str(value.dtype) == "torch.bfloat16":
-            value = value.float()
+            value = value.double()
         return value.numpy()
     try:
         return np.asarray(value)
