@@ -113,9 +113,9 @@ def _warm() -> None:
 
 
 def run(ndim: int, dtype: str, *, background: bool = False) -> None:
-    """Run the fused kernel on small arrays of `ndim` dimensions and `dtype`, with a step and with
-    coordinates: that compiles it into numba's cache (in the subprocess, `background`) or loads it from
-    there (in the caller's thread, which then marks the variant loaded)."""
+    """Run the fused kernel on a small array of `ndim` dimensions and `dtype` (steps, coordinates and
+    accuracies share one compiled signature): that compiles it into numba's cache (in the subprocess,
+    `background`) or loads it from there (in the caller's thread, which then marks the variant loaded)."""
     if background:
         try:
             os.nice(10)  # compiling is background work
@@ -123,8 +123,6 @@ def run(ndim: int, dtype: str, *, background: bool = False) -> None:
             pass
     from gradkit.grid.gradient import gradient
 
-    data = np.ones((8,) * ndim, dtype=dtype)
-    gradient(data, kernel="fused")
-    gradient(data, *[np.arange(8.0) ** 1.5] * ndim, kernel="fused")
+    gradient(np.ones((8,) * ndim, dtype=dtype), kernel="fused")
     if not background:
         mark_loaded(ndim, dtype)
