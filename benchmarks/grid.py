@@ -7,7 +7,8 @@ floor (the time a memory copy of those bytes takes) and to NumPy. "plain" calls 
 faults and all); "out=" calls write into preallocated ones. A bare numba loop of central differences (interior
 only) shows what the least kernel costs here, beside the time the operating system takes to hand out each
 fresh output (its pages faulted in and zeroed). Then: the first call in a fresh process with an empty numba
-cache (``--first-use`` runs only that), compile and cache-load times of the fused kernel, peak memory above input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
+cache (``--first-use`` runs only that), compile and cache-load times of the fused kernel, peak memory above
+input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
 """
 
 from __future__ import annotations

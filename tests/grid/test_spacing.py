@@ -129,14 +129,14 @@ def test_real_data_with_complex_spacing_warns_and_keeps_the_real_part_as_numpy_d
 def lat_lon_field():
     lat = np.linspace(-60.0, 60.0, 13)
     lon = np.linspace(0.0, 90.0, 10)
-    LON, LAT = np.meshgrid(lon, lat)  # (13, 10)
-    return lat, lon, LON, LAT
+    lon_grid, lat_grid = np.meshgrid(lon, lat)  # (13, 10)
+    return lat, lon, lon_grid, lat_grid
 
 
 @pytest.mark.parametrize("edge_order", [1, 2])
 def test_a_step_per_line_gives_each_line_numpys_gradient_with_its_step(edge_order):
-    lat, lon, LON, LAT = lat_lon_field()
-    f = np.sin(np.radians(LON)) * np.cos(np.radians(LAT))
+    lat, _, lon_grid, lat_grid = lat_lon_field()
+    f = np.sin(np.radians(lon_grid)) * np.cos(np.radians(lat_grid))
     dx = 111e3 * np.cos(np.radians(lat))[:, None] * 10.0  # metres between longitudes, shrinking with latitude
     result = gk.gradient(f, dx, axis=1, edge_order=edge_order)
     expected = np.array([np.gradient(row, step[0], edge_order=edge_order) for row, step in zip(f, dx)])

@@ -147,10 +147,7 @@ def _coordinates(shape, rule: GapRule, index, rows, positions) -> np.ndarray:
     """Coordinates at axis `positions` of lines `rows`; past the ends of a periodic axis, shifted by the period."""
     coords = rule.spacing.coords
     n = shape[rule.axis]
-    if coords.ndim == 1:
-        x = coords[positions % n]
-    else:
-        x = np.broadcast_to(coords, shape)[index(rows, positions)]
+    x = coords[positions % n] if coords.ndim == 1 else np.broadcast_to(coords, shape)[index(rows, positions)]
     x = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
     if rule.periodic:
         direction = np.sign((_first_two(coords, rule.axis)[1] - _first_two(coords, rule.axis)[0]).real)
@@ -165,4 +162,4 @@ def _first_two(coords: np.ndarray, axis: int) -> tuple:
 
 
 def _with_length(shape: tuple[int, ...], axis: int, length: int) -> tuple[int, ...]:
-    return shape[:axis] + (length,) + shape[axis + 1 :]
+    return (*shape[:axis], length, *shape[axis + 1 :])

@@ -62,7 +62,11 @@ def _evaluate(source: object, axis: int, piece: Piece, xp: ModuleType) -> object
     if piece.divisor is not None:
         divisor = piece.divisor
         if not numpy:
-            divisor = _python_number(divisor) if np.ndim(divisor) == 0 else xp.asarray(divisor, dtype=compute, device=_device(total))
+            divisor = (
+                _python_number(divisor)
+                if np.ndim(divisor) == 0
+                else xp.asarray(divisor, dtype=compute, device=_device(total))
+            )
         total = total / divisor
     return total
 

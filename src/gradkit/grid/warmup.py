@@ -24,6 +24,7 @@ compiles in the caller on its first large call).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def mark_loaded(ndim: int, dtype: np.dtype) -> None:
 
 
 def state() -> str:
-    """"idle" (nothing asked for), "warming", "failed" or "done"."""
+    """The warm-up's state: "idle" (nothing asked for), "warming", "failed" or "done"."""
     thread = _state["thread"]
     if _state["failed"]:
         return "failed"
@@ -82,7 +83,6 @@ def wait(timeout: float | None = None) -> str:
     if thread is not None:
         thread.join(timeout)
     return state()
-
 
 
 def _warm() -> None:
@@ -117,10 +117,8 @@ def run(ndim: int, dtype: str, *, background: bool = False) -> None:
     accuracies share one compiled signature): that compiles it into numba's cache (in the subprocess,
     `background`) or loads it from there (in the caller's thread, which then marks the variant loaded)."""
     if background:
-        try:
+        with contextlib.suppress(AttributeError, OSError):
             os.nice(10)  # compiling is background work
-        except (AttributeError, OSError):
-            pass
     from gradkit.grid.gradient import gradient
 
     gradient(np.ones((8,) * ndim, dtype=dtype), kernel="fused")
