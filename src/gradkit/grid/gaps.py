@@ -79,52 +79,66 @@ def remasked(result: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
 
 
 def fill_gaps(f: np.ndarray, gaps: np.ndarray, out: np.ndarray, rule: GapRule) -> np.ndarray:
-    """Recompute `out`, the derivative of `f` along `rule.axis`, at the points whose stencils meet `gaps`."""
-    axis, n = rule.axis, f.shape[rule.axis]
-    lines_gaps = np.moveaxis(gaps, axis, -1).reshape(-1, n)
-    lines = np.flatnonzero(lines_gaps.any(axis=1))
-    if lines.size == 0:
-        return out
-    start, stop = _runs(lines_gaps[lines], rule.periodic)
-    position = np.arange(n)
-    before, after, length = position - start, stop - 1 - position, stop - start
-    valid = ~lines_gaps[lines]
-    short = valid & (length < rule.size)
-    near = valid & ~short & ((before < rule.radius) | (after < rule.radius))
-    other_shape = tuple(s for k, s in enumerate(f.shape) if k != axis)
+    """Recompute `out`, the derivative of `f` along `rule.axis`, at the points whose stencils meet `gaps`.
 
-    def index(rows: np.ndarray, positions: np.ndarray) -> tuple:
-        """Index of `out`/`f` for points (line `rows`, axis `positions`), broadcasting."""
-        multi = np.unravel_index(lines[rows], other_shape) if other_shape else ()
-        multi = [m.reshape(m.shape + (1,) * (positions.ndim - 1)) for m in multi]
+    The work is proportional to the number of gaps: the runs are read off the gaps' positions (a run ends
+    where a gap or the axis does), and only the points within `rule.radius` of a gap, and those of runs too
+    short for a stencil, are touched.
+    """
+    axis, n, size = rule.axis, f.shape[rule.axis], rule.size
+    found = np.nonzero(np.moveaxis(gaps, axis, -1))  # line by line, positions ascending within a line
+    position = found[-1]
+    if position.size == 0:
+        return out
+    other = found[:-1]
+    other_shape = tuple(s for k, s in enumerate(f.shape) if k != axis)
+    line = np.ravel_multi_index(other, other_shape) if other else np.zeros_like(position)
+    first = np.r_[True, line[1:] != line[:-1]]  # the first gap of its line
+    last = np.r_[line[1:] != line[:-1], True]
+    previous = np.r_[-1, position[:-1]]
+    # the run that ends at each gap, and, off a periodic axis, the run after the last gap of each line
+    if rule.periodic:  # the run before a line's first gap starts after its last one, one period earlier
+        last_of_line = position[last][np.cumsum(first) - 1]
+        start = np.where(first, last_of_line + 1 - n, previous + 1)
+        gap_of_run, stop = np.arange(position.size), position
+        left_gap = np.ones(position.size, bool)
+        right_gap = left_gap
+    else:
+        ends = np.flatnonzero(last)
+        gap_of_run = np.r_[np.arange(position.size), ends]
+        start = np.r_[np.where(first, 0, previous + 1), position[ends] + 1]
+        stop = np.r_[position, np.full(ends.size, n)]
+        left_gap = np.r_[~first, np.ones(ends.size, bool)]
+        right_gap = np.r_[np.ones(position.size, bool), np.zeros(ends.size, bool)]
+    length = stop - start
+    keep = length > 0
+    gap_of_run, start, stop, length = gap_of_run[keep], start[keep], stop[keep], length[keep]
+    left_gap, right_gap = left_gap[keep], right_gap[keep]
+
+    def index(runs: np.ndarray, positions: np.ndarray) -> tuple:
+        """Index of `f`/`out` for axis `positions` (one row per run in `runs`, or one each), broadcasting."""
+        multi = [o[gap_of_run[runs]].reshape((-1,) + (1,) * (positions.ndim - 1)) for o in other]
         return (*multi[:axis], positions % n, *multi[axis:])
 
-    out[index(*np.nonzero(short))] = np.nan
+    short = np.flatnonzero(length < size)
+    if short.size:  # every point of a run too short for a stencil: no derivative
+        counts = length[short]
+        runs = np.repeat(short, counts)
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        out[index(runs, start[runs] + within)] = np.nan
+    long_enough = length >= size
     for k in range(rule.radius):
-        for side in ("left", "right"):
-            chosen = near & (before == k) if side == "left" else near & (after == k) & (before >= rule.radius)
-            rows, points = np.nonzero(chosen)
-            if rows.size:
-                # a point k samples from the run's end reads the same offsets as k samples from an edge
-                offsets = np.arange(rule.size) - (k if side == "left" else rule.size - 1 - k)
-                samples = points[:, None] + offsets
-                values = _one_sided(f, rule, index, rows, points, samples, offsets)
-                out[index(rows, points)] = values
+        # a point k samples from a run's end reads the same offsets as k samples from an edge
+        for side, bounded in (("left", left_gap), ("right", right_gap)):
+            runs = np.flatnonzero(long_enough & bounded)
+            if runs.size == 0:
+                continue
+            points = start[runs] + k if side == "left" else stop[runs] - 1 - k
+            offsets = np.arange(size) - (k if side == "left" else size - 1 - k)
+            samples = points[:, None] + offsets
+            out[index(runs, points)] = _one_sided(f, rule, index, runs, points, samples, offsets)
     out[gaps] = np.nan
     return out
-
-
-def _runs(gaps: np.ndarray, periodic: bool) -> tuple[np.ndarray, np.ndarray]:
-    """For each point of each line, the first index of its run of valid samples and one past its last (a
-    periodic line's runs wrap around: indices then reach past the ends, and are taken modulo n)."""
-    n = gaps.shape[1]
-    if periodic:  # three copies side by side; every run of the middle one ends within its neighbours
-        start, stop = _runs(np.concatenate((gaps, gaps, gaps), axis=1), False)
-        return start[:, n : 2 * n] - n, stop[:, n : 2 * n] - n
-    position = np.arange(n)
-    start = np.maximum.accumulate(np.where(gaps, position, -1), axis=1) + 1
-    stop = np.minimum.accumulate(np.where(gaps, position, n)[:, ::-1], axis=1)[:, ::-1]
-    return start, stop
 
 
 def _one_sided(f, rule: GapRule, index, rows, points, samples, offsets) -> np.ndarray:
