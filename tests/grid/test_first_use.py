@@ -110,3 +110,20 @@ def test_each_kind_of_array_is_warmed_once_and_explicit_fused_runs_count_as_load
     assert kernels.choose_kernel("auto", f, None, native=True) == "fused"
     monkeypatch.setenv("GRADKIT_WARMUP", "0")  # as numba does it: auto compiles in the caller
     assert kernels.choose_kernel("auto", f.astype(np.complex64), None, native=True) == "fused"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_can_start_its_own_warmup(fresh_warmup, monkeypatch):
+    monkeypatch.setattr(warmup, "_warm", lambda: None)
+    warmup.start(2, np.float64)
+    warmup._state["thread"] = object()  # as if a warm-up were running when the process forks
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its warm-up state starts afresh
+        os.write(write, json.dumps([warmup._state["thread"] is None, warmup._asked]).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    fresh, asked = json.loads(os.read(read, 1000))
+    os.close(read)
+    os.close(write)
+    assert fresh and asked == []

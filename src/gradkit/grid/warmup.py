@@ -38,6 +38,19 @@ _asked: list[tuple[int, str]] = []  # variants asked for, in order; each is warm
 _state = {"thread": None, "failed": False}
 
 
+def _after_fork_in_child() -> None:
+    """A forked child has no warm-up thread (threads do not survive fork) and may inherit a held lock: it
+    starts afresh, keeping the variants that are loaded (compiled code survives fork)."""
+    global _lock
+    _lock = threading.Lock()
+    _state["thread"] = None
+    _asked[:] = [variant for variant in _asked if variant in _loaded]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def enabled() -> bool:
     return os.environ.get("GRADKIT_WARMUP", "1").strip().lower() not in ("0", "off", "no", "false")
 
