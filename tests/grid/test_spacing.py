@@ -226,7 +226,27 @@ def test_the_fused_kernel_leaves_per_point_spacing_to_the_reference_kernel():
     np.testing.assert_array_equal(gk.gradient(f, step, axis=1), gk.gradient(f, step, axis=1, kernel="reference"))
 
 
-def test_dask_says_per_point_spacing_is_for_in_memory_arrays():
+def test_dask_cuts_per_point_spacing_to_its_blocks_and_equals_the_in_memory_result():
     da = pytest.importorskip("dask.array")
-    with pytest.raises(ValueError, match="spacing per point"):
-        gk.gradient(da.zeros((10, 10), chunks=5), np.ones((10, 1)), axis=1)
+    rng = np.random.default_rng(5)
+    f = rng.standard_normal((12, 30))
+    f[3, 7] = np.nan
+    x = np.cumsum(rng.uniform(0.5, 1.5, (12, 30)), axis=1)
+    step = rng.uniform(0.5, 1.5, (12, 1))
+    lazy_f = da.from_array(f, chunks=(5, 8))
+    cases = [
+        ((x,), {"axis": 1}),
+        ((x,), {"axis": 1, "accuracy": 4}),
+        ((x,), {"axis": 1, "nan_policy": "omit"}),
+        ((step,), {"axis": 1, "edge_order": 2}),
+        ((step,), {"axis": 1, "periodic": True, "accuracy": 4}),
+        ((x - x[:, :1],), {"axis": 1, "periodic": True, "period": 40.0}),
+        ((0.3, step), {}),
+    ]
+    for args, options in cases:
+        lazy = gk.gradient(lazy_f, *args, **options)
+        expected = gk.gradient(f, *args, **options)
+        for a, e in zip(
+            lazy if isinstance(lazy, tuple) else [lazy], expected if isinstance(lazy, tuple) else [expected]
+        ):
+            np.testing.assert_allclose(a.compute(), e, rtol=1e-13, atol=1e-13)

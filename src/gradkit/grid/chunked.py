@@ -34,7 +34,6 @@ def chunked_gradient(f, *varargs, axis, edge_order, accuracy, periodic, period, 
         nan_policy=nan_policy,
         indexing=indexing,
     )
-    _refuse_per_point(request.spacings)
     plans = request.plans(tabulate=False)  # every length and period check before building the graph
     results = [
         _axis_derivative(
@@ -58,7 +57,6 @@ def chunked_derivative(
     f, plan: AxisPlan, spacing: AxisSpacing, *, order, accuracy, periodic, period, nan_policy="propagate"
 ):
     """The derivative that `plan` (a validated `derivative_plan`) describes, of Dask array `f`: lazy."""
-    _refuse_per_point([spacing])
     return _axis_derivative(
         f,
         plan.axis,
@@ -70,14 +68,6 @@ def chunked_derivative(
         radius=plan.radius,
         nan_policy=nan_policy,
     )
-
-
-def _refuse_per_point(spacings) -> None:
-    if any(s.per_point for s in spacings):
-        raise ValueError(
-            "spacing per point (N-D spacing arrays) is for NumPy and array-API arrays; for a Dask array pass "
-            "1-D coordinates, or compute() it first"
-        )
 
 
 def _axis_derivative(
@@ -114,7 +104,7 @@ def _axis_derivative(
         start, stop = int(starts[j]), int(starts[j + 1])
         before = depth if (wraps or j > 0) else 0
         length = block.shape[ax]
-        block_spacing = coordinates(start - before, start - before + length)
+        block_spacing = coordinates(start - before, start - before + length, block_info[0]["array-location"])
         if stencil_mode:
             plan = stencil_axis_plan(
                 ax, length, block_spacing, order=order, accuracy=accuracy or 2, periodic=False, period=None
@@ -152,16 +142,38 @@ def _axis_derivative(
 
 
 def _block_coordinates_source(spacing: AxisSpacing, ax: int, wraps: bool, period, radius: int):
-    """A function (start, stop) -> AxisSpacing of that range of the (halo-extended) axis."""
+    """A function (start, stop, location) -> AxisSpacing of that range of the (halo-extended) axis, in the
+    block at `location` (its (start, stop) along every axis: spacing per point is cut to the block)."""
+    if spacing.per_point:
+        return _per_point_source(spacing, ax, wraps, period, radius)
     if spacing.is_uniform:
-        return lambda start, stop: spacing
+        return lambda start, stop, location: spacing
     coords = spacing.coords
     steps = np.diff(coords)
     uniform = bool((steps == steps[0]).all())
     if wraps:
         extended = wrapped_coordinates(ax, coords, radius, period)
-        return lambda start, stop: AxisSpacing(coords=extended[start + radius : stop + radius], collapse=uniform)
-    return lambda start, stop: AxisSpacing(coords=coords[start:stop], collapse=uniform)
+        return lambda start, stop, location: AxisSpacing(
+            coords=extended[start + radius : stop + radius], collapse=uniform
+        )
+    return lambda start, stop, location: AxisSpacing(coords=coords[start:stop], collapse=uniform)
+
+
+def _per_point_source(spacing: AxisSpacing, ax: int, wraps: bool, period, radius: int):
+    values = spacing.step if spacing.is_uniform else spacing.coords
+    if not spacing.is_uniform and wraps:
+        moved = wrapped_coordinates(ax, np.moveaxis(values, ax, -1), radius, period)
+        values, radius = np.moveaxis(moved, -1, ax), radius
+    else:
+        radius = 0
+
+    def cut(start, stop, location):
+        key = [slice(None) if size == 1 else slice(*location[k]) for k, size in enumerate(values.shape)]
+        key[ax] = slice(None) if spacing.is_uniform else slice(start + radius, stop + radius)
+        piece = values[tuple(key)]
+        return AxisSpacing(step=piece) if spacing.is_uniform else AxisSpacing(coords=piece, collapse=False)
+
+    return cut
 
 
 def _merged_chunks(chunks: tuple[int, ...], minimum: int) -> tuple[int, ...]:

@@ -159,7 +159,8 @@ def _check_uniform_period(axis: int, n: int, step: object, period: float | None)
 
 def wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
     """`x` with `halo` coordinates wrapped around from the other end on each side."""
-    return _wrapped_coordinates(axis, np.asarray(x, dtype=np.float64), halo, period)
+    x = np.asarray(x)
+    return _wrapped_coordinates(axis, x.astype(np.complex128 if np.iscomplexobj(x) else np.float64), halo, period)
 
 
 def _wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
