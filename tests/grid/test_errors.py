@@ -147,6 +147,7 @@ def test_options_that_do_not_conflict_are_accepted():
     # edge_order applies to the axis that is not periodic
     gk.gradient(np.outer(f, f), edge_order=2, periodic=(True, False))
     gk.gradient(f, 1.0, periodic=True, period=20.0)
+    gk.gradient(np.outer(f, f), period=(None, None))  # no period given for any axis
     with pytest.raises(ValueError, match=r"period=6\.0 conflicts with periodic=False"):
         gk.differentiate(f, period=6.0)
     with pytest.raises(ValueError, match=r"period=6\.0 conflicts with periodic=False"):

@@ -52,7 +52,8 @@ def check_conflicts(*, edge_order: object, accuracy: object, periodic: tuple[boo
         raise ValueError(
             f"edge_order={edge_order!r} conflicts with periodic=True: a periodic axis has no edges; pass one of them"
         )
-    if period is not None and not any(periodic):
+    given = period is not None and (np.ndim(period) == 0 or any(p is not None for p in period))
+    if given and not any(periodic):
         raise ValueError(f"period={period!r} conflicts with periodic=False: period is the length of a periodic axis")
 
 
