@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradkit.grid.plan import AxisPlan, Piece, Term
+from gradkit.grid.plan import AxisPlan, Piece, Term, moved_piece
 from gradkit.grid.spacing import BLOCK, AxisSpacing
 
 
@@ -80,18 +80,8 @@ def _per_point_plan(axis: int, n: int, spacing: AxisSpacing, edge_order: int) ->
         dx, uniform = np.diff(np.moveaxis(spacing.coords, axis, -1), axis=-1), False
     interior = _central_interior(dx, n, uniform=uniform)
     edges = (_first_order_edges if edge_order == 1 else _second_order_edges)(dx, n, uniform=uniform)
-    pieces = tuple(_moved(piece, axis) for piece in (interior, *edges))
+    pieces = tuple(moved_piece(piece, axis) for piece in (interior, *edges))
     return AxisPlan(axis=axis, pieces=pieces, numpy_rounding=True)
-
-
-def _moved(piece: Piece, axis: int) -> Piece:
-    """`piece` with its array weights and divisor, computed along the last axis, moved to `axis`."""
-
-    def move(value: object) -> object:
-        return np.moveaxis(value, -1, axis) if isinstance(value, np.ndarray) and value.ndim > 1 else value
-
-    terms = tuple(Term(t.source, move(t.weight)) for t in piece.terms)
-    return Piece(piece.target, terms, move(piece.divisor))
 
 
 def _end(dx: np.ndarray, k: int) -> object:

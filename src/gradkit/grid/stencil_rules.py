@@ -1,4 +1,4 @@
-"""Plans built from Fornberg stencils: any derivative order, accuracy 2..10, periodic axes.
+"""Plans built from Fornberg stencils: any derivative order, any even accuracy, periodic axes.
 
 Interior points use the central stencil of the requested accuracy; the
 points within its radius of an edge use one-sided stencils of the same
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradkit.grid.plan import AxisPlan, Piece, Term
+from gradkit.grid.plan import AxisPlan, Piece, Term, moved_piece
 from gradkit.grid.spacing import AxisSpacing
 from gradkit.stencils import central_radius, fornberg_weights, one_sided_size, stencil
 
@@ -41,7 +41,7 @@ def stencil_axis_plan(
         pieces = _uniform_pieces(length, spacing.step, order, accuracy, radius)
     else:
         pieces = _coordinate_pieces(_along_last(spacing.coords, axis), order, accuracy, radius)
-        pieces = tuple(_moved(piece, axis) for piece in pieces)
+        pieces = tuple(moved_piece(piece, axis) for piece in pieces)
     return AxisPlan(axis=axis, pieces=pieces, radius=radius)
 
 
@@ -49,15 +49,6 @@ def _along_last(x: np.ndarray, axis: int) -> np.ndarray:
     """Coordinates with their axis last, in float64 (complex128 for complex coordinates)."""
     x = np.moveaxis(x, axis, -1) if x.ndim > 1 else x
     return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64, copy=False)
-
-
-def _moved(piece: Piece, axis: int) -> Piece:
-    """`piece` with the per-point weights of N-D coordinates (computed along the last axis) moved to `axis`."""
-
-    def move(weight: object) -> object:
-        return np.moveaxis(weight, -1, axis) if isinstance(weight, np.ndarray) and weight.ndim > 1 else weight
-
-    return Piece(piece.target, tuple(Term(t.source, move(t.weight)) for t in piece.terms), piece.divisor)
 
 
 def _collapse_uniform(spacing: AxisSpacing) -> AxisSpacing:
@@ -142,7 +133,7 @@ def _periodic_plan(
         windows = np.lib.stride_tricks.sliding_window_view(extended, width, axis=-1)
         weights = fornberg_weights(order, windows - extended[..., radius : n + radius, None])
         terms = tuple(Term(slice(k, k + n), weights[..., k]) for k in range(width))
-        piece = _moved(Piece(slice(0, n), terms), axis)
+        piece = moved_piece(Piece(slice(0, n), terms), axis)
     return AxisPlan(axis=axis, pieces=(piece,), halo=radius, radius=radius)
 
 
