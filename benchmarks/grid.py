@@ -6,8 +6,9 @@ Run with ``make bench-grid`` (or ``.venv/bin/python benchmarks/grid.py``). One r
 floor (the time a memory copy of those bytes takes) and to NumPy. "plain" calls allocate their outputs (page
 faults and all); "out=" calls write into preallocated ones. A bare numba loop of central differences (interior
 only) shows what the least kernel costs here, beside the time the operating system takes to hand out each
-fresh output (its pages faulted in and zeroed). Then: compile and cache-load times of the fused
-kernel, peak memory above input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
+fresh output (its pages faulted in and zeroed). Then: the first call in a fresh process with an empty numba
+cache (``--first-use`` runs only that), compile and cache-load times of the fused kernel, peak memory above
+input + outputs (measured as RSS in subprocesses), and a Dask run on a Zarr store.
 """
 
 from __future__ import annotations
@@ -273,6 +274,56 @@ def compile_and_memory(sizes: list[str]) -> None:
     print()
 
 
+_FIRST_USE = r"""
+import json, sys, time
+import numpy as np
+which = sys.argv[1]
+f = np.random.default_rng(0).standard_normal((4096, 4096))
+np.negative(f, out=np.empty_like(f))  # page the input in: only the gradient's own first-call costs remain
+start = time.perf_counter()
+if which == "numpy":
+    np.gradient(f)
+    print(json.dumps(time.perf_counter() - start))
+    sys.exit()
+import gradkit as gk
+from gradkit.grid import warmup
+gk.gradient(f, kernel=which)
+first = time.perf_counter() - start
+fused = sys.modules.get("gradkit.grid.fused")
+compiled = 0 if fused is None else len(fused.fused_2d.signatures)
+state = warmup.wait(timeout=600) if which == "auto" else "n/a"
+start = time.perf_counter()
+gk.gradient(f, kernel=which)
+print(json.dumps([first, compiled, state, time.perf_counter() - start]))
+"""
+
+
+def first_use() -> None:
+    """The first call in a fresh process with an empty numba cache: kernel="auto" against NumPy and against
+    an explicit kernel="fused" (which compiles in the caller)."""
+    print("== first call in a fresh process, empty numba cache, 4096^2 float64 (import time excluded)")
+    for which in ("numpy", "auto", "fused"):
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+            env.pop("GRADKIT_WARMUP", None)
+            run = subprocess.run(
+                [sys.executable, "-c", _FIRST_USE, which], capture_output=True, text=True, env=env, check=True
+            )
+            result = json.loads(run.stdout.strip().splitlines()[-1])
+        if which == "numpy":
+            numpy_first = result
+            print(f"numpy.gradient        first call {result:6.3f} s")
+            continue
+        first, compiled, state, second = result
+        print(
+            f"gradkit kernel={which!r:9} first call {first:6.3f} s ({first / numpy_first:5.1f}x NumPy's), "
+            f"signatures compiled in the caller: {compiled}; "
+            + (f"after the background warm-up ({state}) " if which == "auto" else "")
+            + f"next call {second:.3f} s"
+        )
+    print()
+
+
 def zarr_run(gib: float, threads: int) -> None:
     import dask
     import dask.array as da
@@ -313,12 +364,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated subset of: " + ", ".join(SIZES))
     parser.add_argument("--zarr-gib", type=float, default=4.0, help="size of the Dask/Zarr run; 0 skips it")
+    parser.add_argument("--first-use", action="store_true", help="only the first call in a fresh process (quick)")
     arguments = parser.parse_args()
+    if arguments.first_use:
+        first_use()
+        return
     import numba
 
     threads = numba.config.NUMBA_NUM_THREADS
     sizes = [s.strip() for s in arguments.sizes.split(",")]
     timing_table(arguments.repeats, threads, sizes)
+    first_use()
     compile_and_memory(sizes)
     if arguments.zarr_gib > 0:
         zarr_run(arguments.zarr_gib, threads)

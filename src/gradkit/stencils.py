@@ -31,20 +31,22 @@ def fornberg_weights(order: int, offsets: np.ndarray) -> np.ndarray:
 
     Vectorised over leading axes: `offsets` has shape ``(..., m)`` and the
     result has the same shape, so many non-uniform stencils (one per grid
-    point) are computed in one pass. No validation: callers check that the
-    offsets are finite and distinct and that ``m > order``.
+    point) are computed in one pass. Complex offsets (complex coordinates)
+    give complex weights, in complex128; real ones float64. No validation:
+    callers check that the offsets are finite and distinct and that ``m > order``.
     """
-    z = np.asarray(offsets, dtype=np.float64)
+    z = np.asarray(offsets)
+    z = z.astype(np.complex128 if np.iscomplexobj(z) else np.float64, copy=False)
     m = z.shape[-1]
     batch = z.shape[:-1]
     # c[j, k]: weight of point j for derivative k, with the points 0..i seen so far.
-    c = np.zeros((m, order + 1, *batch))
+    c = np.zeros((m, order + 1, *batch), dtype=z.dtype)
     c[0, 0] = 1.0
-    c1 = np.ones(batch)
+    c1 = np.ones(batch, dtype=z.dtype)
     c4 = z[..., 0]
     for i in range(1, m):
         top = min(i, order)
-        c2 = np.ones(batch)
+        c2 = np.ones(batch, dtype=z.dtype)
         c5 = c4
         c4 = z[..., i]
         for j in range(i):

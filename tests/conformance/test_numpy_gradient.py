@@ -80,6 +80,25 @@ def test_matches_numpy_for_every_dtype_shape_and_spacing_kind(dtype, shape, edge
         assert_same_as_numpy(f, axis=axis, edge_order=edge_order)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64, np.complex128, np.int32])
+@pytest.mark.parametrize("kernel", ["auto", "reference"])
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_the_new_options_at_their_defaults_and_omit_without_nan_are_numpys_bit_for_bit(dtype, kernel, edge_order):
+    rng = np.random.default_rng(11)
+    f = random_array((6, 7), dtype, rng)
+    x = coordinates(7, rng, "random")
+    expected = np.gradient(f, 0.5, x, edge_order=edge_order)
+    for options in ({"nan_policy": "propagate", "indexing": "ij"}, {"nan_policy": "omit"}, {"nan_policy": "raise"}):
+        actual = gk.gradient(f, 0.5, x, edge_order=edge_order, kernel=kernel, **options)
+        for a, e in zip(actual, expected):
+            assert a.dtype == e.dtype
+            assert_array_equal(a, e)
+    # read in meshgrid's xy layout, axis 1 is x: its spacing and component come first
+    actual = gk.gradient(f, x, 0.5, edge_order=edge_order, kernel=kernel, indexing="xy")
+    for a, e in zip(actual, (expected[1], expected[0])):
+        assert_array_equal(a, e)
+
+
 @pytest.mark.parametrize("dtype", FLOATS + INTEGERS, ids=lambda d: np.dtype(d).name)
 def test_matches_numpy_with_coordinate_arrays_of_other_dtypes(dtype):
     rng = np.random.default_rng(7)

@@ -8,6 +8,8 @@ import pytest
 import gradkit as gk
 
 ACCURACIES = [2, 4, 6, 8, 10]
+#: Orders above 10 (any even order the axis length allows, as findiff): same exactness and convergence checks.
+HIGH_ACCURACIES = [12, 16, 20]
 
 
 def stretched_grid(n, length=2.0):
@@ -36,6 +38,43 @@ def test_accuracy_p_is_exact_for_polynomials_of_degree_up_to_p(accuracy, grid):
     for degree in range(accuracy + 1):
         f, df, _ = polynomial(x, degree)
         np.testing.assert_allclose(gk.gradient(f, spacing, accuracy=accuracy), df, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("accuracy", HIGH_ACCURACIES)
+@pytest.mark.parametrize("grid", ["uniform", "non-uniform"])
+def test_accuracy_above_10_is_exact_for_polynomials_of_degree_up_to_p(accuracy, grid):
+    n = accuracy + 5  # one-sided stencils of accuracy + 1 points reach across most of the axis
+    x = np.linspace(-1.0, 1.0, n) if grid == "uniform" else stretched_grid(n) - 1.0
+    spacing = x[1] - x[0] if grid == "uniform" else x
+    for degree in range(accuracy + 1):
+        f, df, _ = polynomial(x, degree)
+        np.testing.assert_allclose(gk.gradient(f, spacing, accuracy=accuracy), df, rtol=0, atol=1e-6)
+    f = x ** (accuracy + 1)
+    assert np.abs(gk.gradient(f, spacing, accuracy=accuracy) - (accuracy + 1) * x**accuracy).max() > 1e-4
+
+
+@pytest.mark.parametrize("grid", ["uniform", "non-uniform"])
+def test_measured_convergence_order_is_the_accuracy_above_10(grid):
+    sizes = np.array([40, 48, 56, 64])
+    errors = []
+    for n in sizes:
+        x = np.linspace(0.0, 2.0, n) if grid == "uniform" else stretched_grid(n)
+        spacing = x[1] - x[0] if grid == "uniform" else x
+        errors.append(np.abs(gk.gradient(np.sin(4 * x), spacing, accuracy=12) - 4 * np.cos(4 * x)).max())
+    assert fitted_order(sizes, errors) == pytest.approx(12, abs=0.5)
+
+
+def test_second_derivative_above_accuracy_10_is_exact_for_polynomials():
+    x = np.linspace(-1.0, 1.0, 20)
+    for degree in range(13):
+        f, _, d2f = polynomial(x, degree)
+        np.testing.assert_allclose(gk.differentiate(f, x[1] - x[0], order=2, accuracy=12), d2f, rtol=0, atol=1e-5)
+
+
+def test_accuracy_needs_accuracy_plus_one_points_however_high():
+    with pytest.raises(ValueError, match="accuracy=22 needs at least 23"):
+        gk.gradient(np.arange(22.0), accuracy=22)
+    assert gk.gradient(np.arange(23.0), accuracy=22) == pytest.approx(np.ones(23))
 
 
 @pytest.mark.parametrize("accuracy", ACCURACIES)

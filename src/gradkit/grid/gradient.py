@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from gradkit.grid import gaps as gaps_module
 from gradkit.grid import kernels, options
 from gradkit.grid.libraries import array_namespace_of, is_dask_array, is_xarray
 from gradkit.grid.numpy_rules import check_length, numpy_axis_plan
@@ -21,10 +23,12 @@ def gradient(
     f: object,
     *varargs: object,
     axis: int | Sequence[int] | None = None,
-    edge_order: int = 1,
+    edge_order: int | None = None,
     accuracy: int | None = None,
     periodic: bool | Sequence[bool] = False,
     period: float | Sequence[float | None] | None = None,
+    nan_policy: str = "propagate",
+    indexing: str = "ij",
     out: np.ndarray | Sequence[np.ndarray] | None = None,
     kernel: str = "auto",
 ) -> object:
@@ -43,19 +47,26 @@ def gradient(
         array-api-strict: the result is of the same library, on the same
         device), a Dask array (a lazy result), or an xarray DataArray (its
         coordinates are the spacing).
-    *varargs : scalar or 1-D array_like, optional
+    *varargs : scalar or array_like, optional
         Spacing, as in `numpy.gradient`: nothing (unit spacing), one scalar for
-        every axis, or one scalar step or 1-D coordinate array per axis.
+        every axis, or one scalar step or 1-D coordinate array per axis. Real
+        or complex, of any array library (bfloat16 included); weights are
+        computed in float64 (complex128), as NumPy does. Spacing per point: an
+        N-D array that broadcasts to `f` and has, along its axis, length 1 (a
+        step that varies along the other axes, e.g. ``dx`` shrinking with
+        latitude), the axis' length (each line's coordinates) or one less
+        (the steps between samples).
     axis : int or tuple of ints, optional
         Axes to differentiate along; all by default. Negative values count
-        from the end. Dimension names for a DataArray.
+        from the end. Dimension names for a DataArray. With ``indexing="xy"``
+        axis 0 is x (the arrays' second axis) and axis 1 is y.
     edge_order : {1, 2}, optional
-        Accuracy of the one-sided differences at the edges when `accuracy`
-        is None.
-    accuracy : {2, 4, 6, 8, 10}, optional
+        Accuracy of the one-sided differences at the edges (1 if not given);
+        a ValueError together with `accuracy` or when every axis is periodic.
+    accuracy : even int, optional
         Keyword-only. Order of accuracy of every stencil, interior and edges
-        (one-sided near the edges, so `edge_order` is not used). None keeps
-        NumPy's behaviour.
+        (one-sided near the edges): 2, 4, 6, ... as high as the axis length
+        allows (``accuracy + 1`` points). None keeps NumPy's behaviour.
     periodic : bool or tuple of bool, optional
         Keyword-only. Treat the axis (or each of `axis`) as periodic: stencils
         wrap around and there are no edge formulas. Second order unless
@@ -64,6 +75,17 @@ def gradient(
         Keyword-only. Length of the periodic domain, required for a periodic
         axis given by coordinates (the distance from the last sample back to
         the first is ``period - (x[-1] - x[0])``).
+    nan_policy : {"propagate", "omit", "raise"}, optional
+        Keyword-only, as in SciPy. "propagate": NaN samples spoil the stencils
+        that read them (NumPy's behaviour). "omit": NaN samples (and masked
+        ones) are gaps; points beside a gap take one-sided stencils of the same
+        order as at an edge, runs too short for any stencil give NaN, and only
+        those and the gaps are NaN; masked arrays keep their mask. "raise": a
+        ValueError if `f` has NaN.
+    indexing : {"ij", "xy"}, optional
+        Keyword-only. "xy" for arrays laid out as `numpy.meshgrid`'s default
+        (y along the first axis, x along the second): the spacing and the
+        returned components are then in x, y, z order.
     out : ndarray or tuple of ndarray, optional
         Keyword-only. Preallocated outputs, one per differentiated axis, each
         with `f`'s shape and the result dtype; returned filled. NumPy input only.
@@ -89,9 +111,9 @@ def gradient(
         For a wrong number of spacing arguments.
     ValueError
         For coordinates of the wrong shape, axes too short for the stencils,
-        bad outputs, and, where NumPy returns garbage instead: an `edge_order`
-        other than 1 or 2, a zero step, or coordinates that are not strictly
-        monotonic.
+        bad outputs, options that conflict (naming both), and, where NumPy
+        returns garbage instead: an `edge_order` other than 1 or 2, a zero
+        step, or coordinates that are not strictly monotonic.
 
     See Also
     --------
@@ -106,11 +128,21 @@ def gradient(
     array([3., 4., 6., 8., 9.])
     >>> gk.gradient(x**2, x, accuracy=2)
     array([ 2.,  4.,  6.,  8., 10.])
+    >>> gk.gradient(np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0]), nan_policy="omit")
+    array([ 1.,  1., nan,  1.,  1.,  1.])
     >>> t = np.linspace(0, 2 * np.pi, 64, endpoint=False)
     >>> bool(np.abs(gk.gradient(np.sin(t), t[1], periodic=True, accuracy=8) - np.cos(t)).max() < 1e-9)
     True
     """
-    keywords = dict(axis=axis, edge_order=edge_order, accuracy=accuracy, periodic=periodic, period=period)
+    keywords = dict(
+        axis=axis,
+        edge_order=edge_order,
+        accuracy=accuracy,
+        periodic=periodic,
+        period=period,
+        nan_policy=nan_policy,
+        indexing=indexing,
+    )
     if is_xarray(f):
         from gradkit.grid.labelled import labelled_gradient
 
@@ -125,18 +157,33 @@ def gradient(
     if xp is not None:
         _refuse_out(out, f"{type(f).__module__}.{type(f).__name__} arrays")
         request = GradientRequest(f.shape, varargs, **keywords)
+        if request.nan_policy != "propagate" and _array_api_has_nan(f, xp, request.nan_policy):
+            # gaps are found and filled on the host, by the NumPy path; the result goes back to f's device
+            host = gradient(_host_array(f), *_plain_spacing(request), **_host_keywords(request), kernel=kernel)
+            return _single_or_tuple([_back(r, f, xp) for r in _as_list(host)])
         return _single_or_tuple([_array_api_derivative(f, plan, xp) for plan in request.plans(tabulate=True)])
 
     f = np.asanyarray(f)
     request = GradientRequest(f.shape, varargs, **keywords)
     work, result_dtype = working_array(f)
+    gaps, mask = None, None
+    if request.nan_policy != "propagate":
+        work, mask = gaps_module.as_gapped(work, result_dtype) if request.nan_policy == "omit" else (work, None)
+        gaps = gaps_module.gap_mask(work)
+        if request.nan_policy == "raise":
+            gaps_module.refuse_nan(gaps is not None)
     outs = kernels.check_out(out, work, result_dtype, len(request.axes))
-    native = out is None and request.accuracy is None and not any(request.periodic)
+    per_point = any(s.per_point for s in request.spacings)
+    native = out is None and request.accuracy is None and not any(request.periodic) and not per_point
     chosen = kernels.choose_kernel(kernel, work, outs, request.spacings, native=native)
     if chosen == "numpy":  # with gradkit's checks, which NumPy lacks where it returns garbage or an IndexError
         for ax in request.axes:
             check_length(ax, f.shape[ax], request.edge_order)
-        return np.gradient(f, *varargs, axis=axis, edge_order=request.edge_order)
+        results = np.gradient(work, *_plain_spacing(request), axis=request.axes, edge_order=request.edge_order)
+        if gaps is None and mask is None:
+            return results
+        outs = _as_list(results)
+        return _single_or_tuple(_filled(work, gaps, outs, request, mask))
     if outs is None:
         outs = [np.empty_like(work, dtype=result_dtype) for _ in request.axes]
     # Only a fused 1-D pass computes NumPy's non-uniform weights as it goes (no tables as long as the data);
@@ -145,9 +192,39 @@ def gradient(
     if chosen == "fused":  # the tables come from a cache where they can (planning costs more than small work)
         cached = [request.cached_tables(k, work.dtype, tabulate=tabulate) for k in range(len(request.axes))]
         if all(table is not None for table in cached):
-            return _single_or_tuple(kernels.run_tables(work, dict(zip(request.axes, cached)), outs))
+            results = kernels.run_tables(work, dict(zip(request.axes, cached)), outs)
+            return _single_or_tuple(_filled(work, gaps, results, request, mask))
     plans = request.plans(tabulate=tabulate)
-    return _single_or_tuple(kernels.run(chosen, work, plans, outs))
+    return _single_or_tuple(_filled(work, gaps, kernels.run(chosen, work, plans, outs), request, mask))
+
+
+def _filled(work, gaps, results: list, request: GradientRequest, mask) -> list:
+    """`results` with the points beside gaps recomputed (nan_policy="omit"), masked like the input."""
+    if gaps is not None:
+        for k, result in enumerate(results):
+            gaps_module.fill_gaps(work, gaps, result, request.gap_rule(k))
+    return [gaps_module.remasked(result, mask) for result in results]
+
+
+def _plain_spacing(request: GradientRequest) -> list:
+    """The normalised spacing of each differentiated axis, as NumPy-style arguments."""
+    return [s.step if s.is_uniform else s.coords for s in request.spacings]
+
+
+def _host_keywords(request: GradientRequest) -> dict:
+    """`gradient` keywords that repeat `request` on array axes (its spacing comes in the axes' order)."""
+    return dict(
+        axis=request.axes,
+        edge_order=None if request.accuracy is not None or all(request.periodic) else request.edge_order,
+        accuracy=request.accuracy,
+        periodic=request.periodic,
+        period=request.periods if any(request.periodic) else None,
+        nan_policy=request.nan_policy,
+    )
+
+
+def _as_list(results: object) -> list:
+    return list(results) if isinstance(results, (tuple, list)) else [results]
 
 
 class GradientRequest:
@@ -157,14 +234,28 @@ class GradientRequest:
     plans are made; callers make every plan before they start any work.
     """
 
-    def __init__(self, shape, varargs, *, axis, edge_order, accuracy, periodic, period):
+    def __init__(
+        self, shape, varargs, *, axis, edge_order, accuracy, periodic, period, nan_policy="propagate", indexing="ij"
+    ):
         self.shape = tuple(shape)
-        self.axes = _normalize_axes(axis, len(self.shape))
+        self.indexing = options.check_choice(indexing, "indexing", options.INDEXINGS)
+        self.nan_policy = options.check_choice(nan_policy, "nan_policy", options.NAN_POLICIES)
+        self.axes = array_axes(_normalize_axes(axis, len(self.shape)), len(self.shape), self.indexing)
         self.spacings = normalize_spacing(self.shape, self.axes, varargs)
-        self.edge_order = options.check_edge_order(edge_order)
         self.accuracy = options.check_accuracy(accuracy, optional=True)
         self.periodic = options.per_axis_flags(periodic, len(self.axes))
         self.periods = options.per_axis_periods(period, len(self.axes))
+        options.check_conflicts(edge_order=edge_order, accuracy=accuracy, periodic=self.periodic, period=period)
+        self.edge_order = options.check_edge_order(edge_order)
+
+    def gap_rule(self, k: int) -> gaps_module.GapRule:
+        """How gaps are bridged along the `k`-th differentiated axis (nan_policy="omit")."""
+        ax, spacing = self.axes[k], self.spacings[k]
+        if self.accuracy is None and not self.periodic[k]:
+            return gaps_module.GapRule.for_numpy(ax, spacing, edge_order=self.edge_order)
+        return gaps_module.GapRule.for_stencils(
+            ax, spacing, order=1, accuracy=self.accuracy or 2, periodic=self.periodic[k], period=self.periods[k]
+        )
 
     def plans(self, *, tabulate: bool) -> list[AxisPlan]:
         return [self.plan(k, tabulate=tabulate) for k in range(len(self.axes))]
@@ -184,6 +275,8 @@ class GradientRequest:
         ax = self.axes[k]
         options = (self.edge_order, self.accuracy, self.periodic[k], self.periods[k], np.dtype(dtype))
         step = spacing.step
+        if spacing.per_point:
+            return None
         if spacing.is_uniform and isinstance(step, (int, float, np.integer, np.floating)):
             # the step's type is part of the key: NumPy rounds with a Python float as with the data's type
             return _uniform_tables(ax, self.shape[ax], type(step), step, *options)
@@ -231,6 +324,7 @@ def differentiate(
     accuracy: int = 2,
     periodic: bool = False,
     period: float | None = None,
+    nan_policy: str = "propagate",
 ) -> np.ndarray:
     """Derivative of any order of an array along one axis.
 
@@ -238,19 +332,22 @@ def differentiate(
     ----------
     f : array_like
         Samples on a grid (NumPy or any array-API array).
-    *spacing : scalar or 1-D array_like, optional
+    *spacing : scalar or array_like, optional
         Step along `axis` or the coordinates of its samples; unit spacing if
-        omitted.
+        omitted. Spacing per point as in `gradient`.
     axis : int, optional
         The axis to differentiate along (default: the last).
     order : int, optional
         Derivative order, 1 or more.
-    accuracy : {2, 4, 6, 8, 10}, optional
-        Order of accuracy, interior and edges.
+    accuracy : even int, optional
+        Order of accuracy, interior and edges: 2, 4, 6, ... as the axis
+        length allows.
     periodic : bool, optional
         Wrap around instead of using one-sided stencils at the edges.
     period : float, optional
         Domain length of a periodic axis given by coordinates.
+    nan_policy : {"propagate", "omit", "raise"}, optional
+        NaN samples as in `gradient`: "omit" bridges them as gaps.
 
     Returns
     -------
@@ -269,14 +366,25 @@ def differentiate(
         from gradkit.grid.labelled import labelled_derivative
 
         return labelled_derivative(
-            f, *spacing, axis=axis, order=order, accuracy=accuracy, periodic=periodic, period=period
+            f,
+            *spacing,
+            axis=axis,
+            order=order,
+            accuracy=accuracy,
+            periodic=periodic,
+            period=period,
+            nan_policy=nan_policy,
         )
     f = as_grid_array(f)
+    nan_policy = options.check_choice(nan_policy, "nan_policy", options.NAN_POLICIES)
     (ax,) = _normalize_axes(axis, f.ndim, single=True)
     (axis_spacing,) = normalize_spacing(f.shape, (ax,), spacing, name="differentiate")
     (wraps,) = options.per_axis_flags(periodic, 1)
     (length,) = options.per_axis_periods(period, 1)
-    return derivative_of(f, ax, axis_spacing, order=order, accuracy=accuracy, periodic=wraps, period=length)
+    options.check_conflicts(edge_order=None, accuracy=accuracy, periodic=(wraps,), period=period)
+    return derivative_of(
+        f, ax, axis_spacing, order=order, accuracy=accuracy, periodic=wraps, period=length, nan_policy=nan_policy
+    )
 
 
 def as_grid_array(f: object) -> object:
@@ -298,26 +406,59 @@ def _known_chunks(f: object) -> object:
 
 
 def derivative_of(
-    f: object, axis: int, spacing: AxisSpacing, *, order: object, accuracy: object, periodic: bool, period: object
+    f: object,
+    axis: int,
+    spacing: AxisSpacing,
+    *,
+    order: object,
+    accuracy: object,
+    periodic: bool,
+    period: object,
+    nan_policy: str = "propagate",
 ) -> object:
     """The `order`-th derivative along `axis` of an array from `as_grid_array`, in its own library."""
     plan = derivative_plan(f.shape, axis, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
-    return run_derivative(f, plan, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+    keywords = dict(order=order, accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy)
+    return run_derivative(f, plan, spacing, **keywords)
 
 
 def run_derivative(
-    f: object, plan: AxisPlan, spacing: AxisSpacing, *, order: object, accuracy: object, periodic: bool, period: object
+    f: object,
+    plan: AxisPlan,
+    spacing: AxisSpacing,
+    *,
+    order: object,
+    accuracy: object,
+    periodic: bool,
+    period: object,
+    nan_policy: str = "propagate",
 ) -> object:
     """`derivative_of` with its `derivative_plan` already made (Dask builds its blocks' plans from the rest)."""
+    order, accuracy = options.check_order(order), options.check_accuracy(accuracy)
+    keywords = dict(order=order, accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy)
     if is_dask_array(f):
         from gradkit.grid.chunked import chunked_derivative
 
-        order, accuracy = options.check_order(order), options.check_accuracy(accuracy)
-        return chunked_derivative(f, plan, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period)
+        return chunked_derivative(f, plan, spacing, **keywords)
     xp = array_namespace_of(f)
     if xp is not None:
+        if nan_policy != "propagate" and _array_api_has_nan(f, xp, nan_policy):
+            return _back(run_derivative(_host_array(f), plan, spacing, **keywords), f, xp)
         return _array_api_derivative(f, plan, xp)
-    return run_plans(f, [plan])[0]
+    work, result_dtype = working_array(f)
+    if nan_policy == "propagate":
+        return execute(work, plan, np.empty_like(work, dtype=result_dtype))
+    work, mask = gaps_module.as_gapped(work, result_dtype) if nan_policy == "omit" else (work, None)
+    gaps = gaps_module.gap_mask(work)
+    if nan_policy == "raise":
+        gaps_module.refuse_nan(gaps is not None)
+    result = execute(work, plan, np.empty_like(work, dtype=result_dtype))
+    if gaps is not None:
+        rule = gaps_module.GapRule.for_stencils(
+            plan.axis, spacing, order=order, accuracy=accuracy, periodic=periodic, period=period
+        )
+        gaps_module.fill_gaps(work, gaps, result, rule)
+    return gaps_module.remasked(result, mask)
 
 
 def derivative_plan(
@@ -344,12 +485,6 @@ def derivative_plan(
     )
 
 
-def run_plans(f: np.ndarray, plans: Sequence[AxisPlan]) -> list[np.ndarray]:
-    """Execute each plan on NumPy array `f` into a fresh output with NumPy's result dtype."""
-    work, result_dtype = working_array(f)
-    return [execute(work, plan, np.empty_like(work, dtype=result_dtype)) for plan in plans]
-
-
 def working_array(f: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     """The array to difference and the result dtype, by NumPy's rules.
 
@@ -370,7 +505,54 @@ def working_array(f: np.ndarray) -> tuple[np.ndarray, np.dtype]:
 def _array_api_derivative(f: object, plan: AxisPlan, xp: object) -> object:
     if not xp.isdtype(f.dtype, ("real floating", "complex floating")):
         f = xp.astype(f, xp.float64)
-    return xp.astype(execute(f, plan, xp=xp), f.dtype)
+    return _in_type_of(execute(f, plan, xp=xp), f, xp)
+
+
+def _in_type_of(result: object, f: object, xp: object) -> object:
+    """`result` in the type of floating array `f`, as NumPy writes into an output of the data's type: complex
+    results of real data (complex spacing) lose their imaginary part with NumPy's ComplexWarning."""
+    if not xp.isdtype(f.dtype, ("real floating", "complex floating")):
+        return result
+    if xp.isdtype(result.dtype, "complex floating") and not xp.isdtype(f.dtype, "complex floating"):
+        warnings.warn(
+            "Casting complex values to real discards the imaginary part (complex spacing, real data)",
+            np.exceptions.ComplexWarning,
+            stacklevel=4,
+        )
+        result = xp.real(result)
+    return result if result.dtype == f.dtype else xp.astype(result, f.dtype)
+
+
+def _array_api_has_nan(f: object, xp: object, nan_policy: str) -> bool:
+    """Whether array-API array `f` has NaN samples to omit (a ValueError for nan_policy="raise")."""
+    if not xp.isdtype(f.dtype, ("real floating", "complex floating")):
+        return False
+    has_nan = bool(xp.any(xp.isnan(f)))
+    if nan_policy == "raise":
+        gaps_module.refuse_nan(has_nan)
+        return False
+    return has_nan
+
+
+def _host_array(f: object) -> np.ndarray:
+    from gradkit.grid.spacing import as_numpy
+
+    return np.asarray(as_numpy(f))
+
+
+def _back(result: np.ndarray, f: object, xp: object) -> object:
+    """NumPy `result` as an array of `f`'s library, type and device."""
+    from array_api_compat import device
+
+    return _in_type_of(xp.asarray(np.ascontiguousarray(result), device=device(f)), f, xp)
+
+
+def array_axes(axes: tuple[int, ...], ndim: int, indexing: str) -> tuple[int, ...]:
+    """The arrays' axes for axes counted in `indexing` order: with "xy" (meshgrid's layout), x is axis 1 and
+    y axis 0."""
+    if indexing != "xy" or ndim < 2:
+        return axes
+    return tuple({0: 1, 1: 0}.get(a, a) for a in axes)
 
 
 def _single_or_tuple(results: list) -> object:

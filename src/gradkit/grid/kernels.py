@@ -1,7 +1,9 @@
 """Choosing and running a kernel for a set of plans, and checking `out=`.
 
-``kernel="auto"`` runs the fused numba kernel (`fused.py`) when it applies and
-the array is large enough to repay a call into compiled code. Otherwise a call
+``kernel="auto"`` runs the fused numba kernel (`fused.py`) when it applies,
+the array is large enough to repay a call into compiled code, and the kernel
+is loaded in this process (until then `warmup.py` compiles and loads it in the
+background and the call is answered as below). Otherwise a call
 with NumPy's own options (no `accuracy`, `periodic` or `out`) on a plain
 ndarray goes to `numpy.gradient` itself, whose answer ours equals and which is
 faster than the reference kernel; anything else runs on the reference kernel
@@ -10,7 +12,8 @@ C-contiguous NumPy arrays of 1 to 3 dimensions in float32, float64,
 complex64 or complex128, with C-contiguous outputs and real spacing of at most
 double precision, when numba is installed. Everything else (other dtypes, 4-D
 and more, strided views, subclasses such as masked arrays, other array
-libraries, complex or long-double spacing) runs on the reference kernel.
+libraries, complex or long-double spacing, spacing per point) runs on the
+reference kernel.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from functools import cache
 
 import numpy as np
 
+from gradkit.grid import warmup
 from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
 
@@ -51,6 +55,8 @@ def fused_obstacle(f: np.ndarray, outs: Sequence[np.ndarray] | None, spacings: S
     if outs is not None and not all(o.flags.c_contiguous for o in outs):
         return "it writes C-contiguous outputs only"
     for spacing in spacings:
+        if spacing.per_point:
+            return "spacing that varies along other axes (N-D spacing) runs on the reference kernel"
         kind = np.asarray(spacing.step if spacing.is_uniform else spacing.coords).dtype
         if kind.kind == "c":
             return f"it takes real spacing, not {kind}"
@@ -78,7 +84,9 @@ def choose_kernel(
             raise ValueError(f"kernel='fused' cannot run here: {obstacle}")
         return kernel
     if obstacle is None and f.size >= FUSED_MIN_SIZE:
-        return "fused"
+        if not warmup.enabled() or warmup.ready(f.ndim, f.dtype):
+            return "fused"
+        warmup.start(f.ndim, f.dtype)  # compiles and loads it out of the caller's way; until then NumPy answers
     return "numpy" if native and type(f) is np.ndarray else "reference"
 
 
@@ -96,6 +104,7 @@ def run_tables(f: np.ndarray, tables: dict, outs: Sequence[np.ndarray]) -> list[
     from gradkit.grid.fused import run_fused
 
     run_fused(f, tables, dict(zip(tables, outs)))
+    warmup.mark_loaded(f.ndim, f.dtype)
     return list(outs)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradkit.grid.plan import AxisPlan, Piece, Term
+from gradkit.grid.plan import AxisPlan, Piece, Term, moved_piece
 from gradkit.grid.spacing import BLOCK, AxisSpacing
 
 
@@ -60,6 +60,8 @@ def numpy_axis_plan(
     own type, so those are tabulated.)
     """
     check_length(axis, length, edge_order)
+    if spacing.per_point:
+        return _per_point_plan(axis, length, spacing, edge_order)
     # the kernel computes NumPy's interior weights from float64 coordinates: the edges need only end steps
     left_to_kernel = not tabulate and spacing.coords is not None and spacing.coords.dtype == np.float64
     dx = numpy_steps(spacing, whole=not left_to_kernel)
@@ -69,37 +71,55 @@ def numpy_axis_plan(
     return AxisPlan(axis=axis, pieces=(_central_interior(dx, length), *edges), numpy_rounding=True)
 
 
-def _central_interior(dx: object, n: int) -> Piece:
+def _per_point_plan(axis: int, n: int, spacing: AxisSpacing, edge_order: int) -> AxisPlan:
+    """NumPy's formulas on spacing that varies along other axes: each line gets the weights `numpy.gradient`
+    would give it with its own step or coordinates (computed along the last axis, then moved to `axis`)."""
+    if spacing.is_uniform:
+        dx, uniform = np.moveaxis(spacing.step, axis, -1), True
+    else:
+        dx, uniform = np.diff(np.moveaxis(spacing.coords, axis, -1), axis=-1), False
+    interior = _central_interior(dx, n, uniform=uniform)
+    edges = (_first_order_edges if edge_order == 1 else _second_order_edges)(dx, n, uniform=uniform)
+    pieces = tuple(moved_piece(piece, axis) for piece in (interior, *edges))
+    return AxisPlan(axis=axis, pieces=pieces, numpy_rounding=True)
+
+
+def _end(dx: np.ndarray, k: int) -> object:
+    """Step `k` of `dx`: a scalar for 1-D steps, a length-1 last axis for steps per line."""
+    return dx[k] if dx.ndim == 1 else dx[..., k : (k + 1) or None]
+
+
+def _central_interior(dx: object, n: int, *, uniform: bool | None = None) -> Piece:
     left, middle, right = slice(0, n - 2), slice(1, n - 1), slice(2, n)
-    if np.ndim(dx) == 0:
+    if np.ndim(dx) == 0 if uniform is None else uniform:
         return Piece(middle, (Term(right, 1), Term(left, -1)), divisor=2.0 * dx)
-    dx1 = dx[0:-1]
-    dx2 = dx[1:]
+    dx1 = dx[..., 0:-1]
+    dx2 = dx[..., 1:]
     a = -(dx2) / (dx1 * (dx1 + dx2))
     b = (dx2 - dx1) / (dx1 * dx2)
     c = dx1 / (dx2 * (dx1 + dx2))
     return Piece(middle, (Term(left, a), Term(middle, b), Term(right, c)))
 
 
-def _first_order_edges(dx: object, n: int) -> tuple[Piece, Piece]:
-    uniform = np.ndim(dx) == 0
-    dx_0 = dx if uniform else dx[0]
-    dx_n = dx if uniform else dx[-1]
+def _first_order_edges(dx: object, n: int, *, uniform: bool | None = None) -> tuple[Piece, Piece]:
+    uniform = np.ndim(dx) == 0 if uniform is None else uniform
+    dx_0 = dx if uniform else _end(dx, 0)
+    dx_n = dx if uniform else _end(dx, -1)
     first = Piece(slice(0, 1), (Term(slice(1, 2), 1), Term(slice(0, 1), -1)), divisor=dx_0)
     last = Piece(slice(n - 1, n), (Term(slice(n - 1, n), 1), Term(slice(n - 2, n - 1), -1)), divisor=dx_n)
     return first, last
 
 
-def _second_order_edges(dx: object, n: int) -> tuple[Piece, Piece]:
-    if np.ndim(dx) == 0:
+def _second_order_edges(dx: object, n: int, *, uniform: bool | None = None) -> tuple[Piece, Piece]:
+    if np.ndim(dx) == 0 if uniform is None else uniform:
         a, b, c = -1.5 / dx, 2.0 / dx, -0.5 / dx
         p, q, r = 0.5 / dx, -2.0 / dx, 1.5 / dx
     else:
-        dx1, dx2 = dx[0], dx[1]
+        dx1, dx2 = _end(dx, 0), _end(dx, 1)
         a = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2))
         b = (dx1 + dx2) / (dx1 * dx2)
         c = -dx1 / (dx2 * (dx1 + dx2))
-        dx1, dx2 = dx[-2], dx[-1]
+        dx1, dx2 = _end(dx, -2), _end(dx, -1)
         p = (dx2) / (dx1 * (dx1 + dx2))
         q = -(dx2 + dx1) / (dx1 * dx2)
         r = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))

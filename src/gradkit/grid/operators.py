@@ -1,8 +1,9 @@
 """Vector-calculus operators on grids: laplacian, divergence and curl.
 
 Component ``i`` of a field goes with axis ``i`` of the arrays (``indexing='ij'``,
-as `numpy.mgrid` lays them out; with ``numpy.meshgrid``'s default ``'xy'`` the
-first two axes are swapped). Like `gradient`, they take NumPy arrays, any
+as `numpy.mgrid` lays them out); with ``indexing='xy'`` (``numpy.meshgrid``'s
+default layout) component 0 (x) goes with the arrays' second axis and component
+1 (y) with the first, and the spacing is given in x, y order. Like `gradient`, they take NumPy arrays, any
 array-API array (the result is of the same library), Dask arrays (a lazy
 result) and xarray DataArrays (their coordinates are the spacing, the result is
 a DataArray).
@@ -14,9 +15,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gradkit.grid.gradient import as_grid_array, derivative_plan, run_derivative
+from gradkit.grid.gradient import array_axes, as_grid_array, derivative_plan, run_derivative
 from gradkit.grid.libraries import is_xarray
-from gradkit.grid.options import per_axis_flags, per_axis_periods
+from gradkit.grid.options import (
+    INDEXINGS,
+    NAN_POLICIES,
+    check_choice,
+    check_conflicts,
+    per_axis_flags,
+    per_axis_periods,
+)
 from gradkit.grid.spacing import normalize_spacing
 
 
@@ -26,6 +34,8 @@ def laplacian(
     accuracy: int = 2,
     periodic: bool | Sequence[bool] = False,
     period: float | Sequence[float | None] | None = None,
+    nan_policy: str = "propagate",
+    indexing: str = "ij",
 ) -> np.ndarray:
     """Sum of the second derivatives of `f` along every axis.
 
@@ -35,10 +45,14 @@ def laplacian(
         Samples on an N-dimensional grid: NumPy, array-API, Dask or xarray.
     *spacing : scalar or 1-D array_like, optional
         As in `gradient`: none, one scalar, or one per axis.
-    accuracy : {2, 4, 6, 8, 10}, optional
-        Order of accuracy of every stencil, edges included.
+    accuracy : even int, optional
+        Order of accuracy of every stencil, edges included (2, 4, 6, ...).
     periodic, period : optional
         Wrap-around axes, as in `gradient`.
+    nan_policy : {"propagate", "omit", "raise"}, optional
+        NaN samples as in `gradient`: "omit" bridges them as gaps.
+    indexing : {"ij", "xy"}, optional
+        "xy" for `numpy.meshgrid`'s default layout: spacing in x, y order.
 
     Returns
     -------
@@ -53,11 +67,13 @@ def laplacian(
     >>> bool(np.allclose(gk.laplacian(x**2 + 3 * y**2, 0.1, 0.1), 8.0))
     True
     """
+    keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
     if is_xarray(f):
-        return _labelled(laplacian, [f], spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
+        return _labelled(laplacian, [f], spacing, keywords)
     f = as_grid_array(f)
-    axes = tuple(range(f.ndim))
-    return _sum(_derivatives(f, axes, spacing, [2] * f.ndim, accuracy, periodic, period, "laplacian"))
+    nan_policy, indexing = _choices(nan_policy, indexing)
+    axes = array_axes(tuple(range(f.ndim)), f.ndim, indexing)
+    return _sum(_derivatives(f, axes, spacing, [2] * f.ndim, accuracy, periodic, period, nan_policy, "laplacian"))
 
 
 def divergence(
@@ -66,6 +82,8 @@ def divergence(
     accuracy: int = 2,
     periodic: bool | Sequence[bool] = False,
     period: float | Sequence[float | None] | None = None,
+    nan_policy: str = "propagate",
+    indexing: str = "ij",
 ) -> np.ndarray:
     """Divergence ``sum_i dF_i/dx_i`` of a vector field given as N components on an N-D grid.
 
@@ -74,8 +92,11 @@ def divergence(
     field : sequence of array_like
         N arrays of one N-dimensional shape (or one array with the components
         along its first axis); component i goes with axis i.
-    *spacing, accuracy, periodic, period
+    *spacing, accuracy, periodic, period, nan_policy
         As in `laplacian`.
+    indexing : {"ij", "xy"}, optional
+        "xy" for `numpy.meshgrid`'s default layout: components and spacing in
+        x, y, z order (component 0 varies along the arrays' second axis).
 
     Returns
     -------
@@ -91,12 +112,14 @@ def divergence(
     True
     """
     components = _components(field, "divergence")
+    keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
     if is_xarray(components[0]):
-        return _labelled(divergence, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
+        return _labelled(divergence, components, spacing, keywords)
+    nan_policy, indexing = _choices(nan_policy, indexing)
     ndim = components[0].ndim
     if len(components) != ndim:
         raise ValueError(f"field must have one component per axis: {len(components)} components of {ndim}-D arrays")
-    options = (spacing, accuracy, periodic, period, "divergence")
+    options = (spacing, accuracy, periodic, period, nan_policy, indexing, "divergence")
     return _sum([_first_derivative(component, ax, *options) for ax, component in enumerate(components)])
 
 
@@ -106,6 +129,8 @@ def curl(
     accuracy: int = 2,
     periodic: bool | Sequence[bool] = False,
     period: float | Sequence[float | None] | None = None,
+    nan_policy: str = "propagate",
+    indexing: str = "ij",
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Curl of a 2-D or 3-D vector field.
 
@@ -114,8 +139,11 @@ def curl(
     field : sequence of array_like
         Two components on a 2-D grid, or three on a 3-D grid; component i goes
         with axis i.
-    *spacing, accuracy, periodic, period
+    *spacing, accuracy, periodic, period, nan_policy
         As in `laplacian`.
+    indexing : {"ij", "xy"}, optional
+        "xy" for `numpy.meshgrid`'s default layout: components and spacing in
+        x, y, z order (component 0 varies along the arrays' second axis).
 
     Returns
     -------
@@ -132,8 +160,10 @@ def curl(
     True
     """
     components = _components(field, "curl")
+    keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
     if is_xarray(components[0]):
-        return _labelled(curl, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
+        return _labelled(curl, components, spacing, keywords)
+    nan_policy, indexing = _choices(nan_policy, indexing)
     ndim = components[0].ndim
     if (len(components), ndim) not in ((2, 2), (3, 3)):
         raise ValueError(
@@ -142,34 +172,46 @@ def curl(
         )
 
     def partial(component: int, axis: int) -> np.ndarray:
-        return _first_derivative(components[component], axis, spacing, accuracy, periodic, period, "curl")
+        options = (spacing, accuracy, periodic, period, nan_policy, indexing, "curl")
+        return _first_derivative(components[component], axis, *options)
 
     if ndim == 2:
         return partial(1, 0) - partial(0, 1)
     return (partial(2, 1) - partial(1, 2), partial(0, 2) - partial(2, 0), partial(1, 0) - partial(0, 1))
 
 
-def _first_derivative(component, axis, spacing, accuracy, periodic, period, name):
-    """d component / d x_axis, picking this axis' entries out of the field-wide spacing and options."""
+def _first_derivative(component, axis, spacing, accuracy, periodic, period, nan_policy, indexing, name):
+    """d component / d x_axis (`axis` counted in `indexing` order), picking this axis' entries out of the
+    field-wide spacing and options."""
     ndim = component.ndim
     flag = per_axis_flags(periodic, ndim)[axis]
     length = per_axis_periods(period, ndim)[axis]
-    return _derivatives(component, (axis,), _select(spacing, axis, ndim), [1], accuracy, flag, length, name)[0]
+    if length is not None and not flag:
+        check_conflicts(edge_order=None, accuracy=accuracy, periodic=per_axis_flags(periodic, ndim), period=period)
+        length = None
+    (array_axis,) = array_axes((axis,), ndim, indexing)
+    chosen = _select(spacing, axis, ndim)
+    return _derivatives(component, (array_axis,), chosen, [1], accuracy, flag, length, nan_policy, name)[0]
 
 
-def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, name):
+def _derivatives(f, axes, spacing, orders, accuracy, periodic, period, nan_policy, name):
     spacings = normalize_spacing(f.shape, axes, tuple(spacing), name=name)
     flags = per_axis_flags(periodic, len(axes))
     periods = per_axis_periods(period, len(axes))
+    check_conflicts(edge_order=None, accuracy=accuracy, periodic=flags, period=period)
     every = list(zip(axes, spacings, orders, flags, periods))
     plans = [  # every check before any work
         derivative_plan(f.shape, ax, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
         for ax, sp, k, wrap, length in every
     ]
     return [
-        run_derivative(f, plan, sp, order=k, accuracy=accuracy, periodic=wrap, period=length)
+        run_derivative(f, plan, sp, order=k, accuracy=accuracy, periodic=wrap, period=length, nan_policy=nan_policy)
         for plan, (_, sp, k, wrap, length) in zip(plans, every)
     ]
+
+
+def _choices(nan_policy: object, indexing: object) -> tuple[str, str]:
+    return check_choice(nan_policy, "nan_policy", NAN_POLICIES), check_choice(indexing, "indexing", INDEXINGS)
 
 
 def _labelled(operator, components, spacing, keywords):

@@ -7,27 +7,54 @@ from collections.abc import Sequence
 
 import numpy as np
 
-MAX_ACCURACY = 10
+NAN_POLICIES = ("propagate", "omit", "raise")
+INDEXINGS = ("ij", "xy")
 
 
 def check_edge_order(edge_order: object) -> int:
-    """`edge_order` as 1 or 2; anything else is a ValueError (NumPy accepts 0, -5 or 1.5)."""
+    """`edge_order` as 1 or 2 (None means 1); anything else is a ValueError (NumPy accepts 0, -5 or 1.5)."""
+    if edge_order is None:
+        return 1
     if isinstance(edge_order, (bool, np.bool_)) or edge_order not in (1, 2):
         raise ValueError(f"edge_order must be 1 or 2, got {edge_order!r}")
     return int(edge_order)
 
 
 def check_accuracy(accuracy: object, *, optional: bool = False) -> int | None:
-    """`accuracy` as an even integer from 2 to 10 (or None when `optional`)."""
+    """`accuracy` as an even integer of at least 2 (or None when `optional`). How high it may go depends on
+    the axis lengths, which the plans check."""
     if accuracy is None and optional:
         return None
     try:
         value = operator.index(accuracy)
     except TypeError:
-        raise TypeError(f"accuracy must be an even integer from 2 to {MAX_ACCURACY}, got {accuracy!r}") from None
-    if value < 2 or value > MAX_ACCURACY or value % 2:
-        raise ValueError(f"accuracy must be an even integer from 2 to {MAX_ACCURACY}, got {value}")
+        raise TypeError(f"accuracy must be an even integer of at least 2, got {accuracy!r}") from None
+    if value < 2 or value % 2:
+        raise ValueError(f"accuracy must be an even integer of at least 2, got {value}")
     return value
+
+
+def check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`, else a ValueError naming `name`."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_conflicts(*, edge_order: object, accuracy: object, periodic: tuple[bool, ...], period: object) -> None:
+    """A ValueError naming both options when two of them contradict each other (instead of ignoring one)."""
+    if edge_order is not None and accuracy is not None:
+        raise ValueError(
+            f"edge_order={edge_order!r} conflicts with accuracy={accuracy!r}: accuracy sets the order of every "
+            "stencil, edges included; pass one of them"
+        )
+    if edge_order is not None and periodic and all(periodic):
+        raise ValueError(
+            f"edge_order={edge_order!r} conflicts with periodic=True: a periodic axis has no edges; pass one of them"
+        )
+    given = period is not None and (np.ndim(period) == 0 or any(p is not None for p in period))
+    if given and not any(periodic):
+        raise ValueError(f"period={period!r} conflicts with periodic=False: period is the length of a periodic axis")
 
 
 def check_order(order: object) -> int:

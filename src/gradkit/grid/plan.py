@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: A weight is a scalar shared by every output position of a piece, or a 1-D
-#: array with one weight per output position along the axis.
+#: A weight is a scalar shared by every output position of a piece, a 1-D
+#: array with one weight per output position along the axis, or (spacing per
+#: point) an array with the data's dimensions that broadcasts against them.
 Weight = int | float | np.floating | np.ndarray
 
 
@@ -59,3 +60,13 @@ class AxisPlan:
     radius: int = 1
     central_coords: np.ndarray | None = None
     numpy_rounding: bool = False
+
+
+def moved_piece(piece: Piece, axis: int) -> Piece:
+    """`piece` with its N-D weights and divisor (spacing per point), computed with the axis last, moved to
+    `axis` so that they broadcast against the data."""
+
+    def move(value: object) -> object:
+        return np.moveaxis(value, -1, axis) if isinstance(value, np.ndarray) and value.ndim > 1 else value
+
+    return Piece(piece.target, tuple(Term(t.source, move(t.weight)) for t in piece.terms), move(piece.divisor))

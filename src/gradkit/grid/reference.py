@@ -39,15 +39,18 @@ def execute(f: object, plan: AxisPlan, out: np.ndarray | None = None, xp: Module
 def _evaluate(source: object, axis: int, piece: Piece, xp: ModuleType) -> object:
     total = None
     numpy = xp is np
+    if not numpy:
+        source, compute = _compute_type(source, piece, xp)
     for term in piece.terms:
         sample = source[_along(source.ndim, axis, term.source)]
         weight = term.weight
         if isinstance(weight, np.ndarray):
-            weight = weight.reshape(_column(source.ndim, axis))
+            if weight.ndim != source.ndim:  # one weight per position along the axis; N-D ones broadcast
+                weight = weight.reshape(_column(source.ndim, axis))
             if not numpy:
-                weight = xp.asarray(weight, dtype=_real_dtype(sample, xp), device=_device(sample))
+                weight = xp.asarray(weight, dtype=compute, device=_device(sample))
         elif not numpy:
-            weight = float(weight) if type(weight) is not int else weight
+            weight = _python_number(weight)
         if type(weight) is int and weight in (1, -1):
             # NumPy writes these as plain sums and differences; so do we, for identical rounding.
             if total is None:
@@ -57,15 +60,56 @@ def _evaluate(source: object, axis: int, piece: Piece, xp: ModuleType) -> object
         else:
             total = weight * sample if total is None else total + weight * sample
     if piece.divisor is not None:
-        total = total / (piece.divisor if numpy else float(piece.divisor))
+        divisor = piece.divisor
+        if not numpy:
+            divisor = (
+                _python_number(divisor)
+                if np.ndim(divisor) == 0
+                else xp.asarray(divisor, dtype=compute, device=_device(total))
+            )
+        total = total / divisor
     return total
 
 
-def _real_dtype(sample: object, xp: ModuleType) -> object:
-    dtype = sample.dtype
-    if xp.isdtype(dtype, "complex floating"):
-        return xp.float32 if dtype == xp.complex64 else xp.float64
-    return dtype
+#: NumPy's name of each floating dtype of the array libraries; types NumPy lacks compute in float32.
+_NUMPY_NAMES = {"float16": "float16", "bfloat16": "float32", "float32": "float32", "float64": "float64"}
+
+
+def _compute_type(source: object, piece: Piece, xp: ModuleType) -> tuple[object, object]:
+    """`source` in the type NumPy would compute `piece` in (its data's type with the weights', Python
+    numbers weakly), and that type in `xp`: float32 data with float64 coordinates computes in float64,
+    any data with complex spacing in complex."""
+    name = str(source.dtype).rsplit(".", 1)[-1]
+    data = np.dtype(name if name.startswith("complex") else _NUMPY_NAMES.get(name, "float64"))
+    operands = [w for w in (*(t.weight for t in piece.terms), piece.divisor) if w is not None and type(w) is not int]
+    operands = [w.dtype if isinstance(w, np.ndarray) else w for w in operands]
+    wanted = np.result_type(data, *operands)
+    if wanted.kind == "c" and data.kind != "c":
+        wanted = np.dtype(np.complex64 if wanted == np.complex64 else np.complex128)
+    compute = getattr(xp, _available(wanted, xp).name)
+    if source.dtype != compute:
+        source = xp.astype(source, compute)
+    return source, compute
+
+
+def _available(wanted: np.dtype, xp: ModuleType) -> np.dtype:
+    """`wanted`, or its single-precision counterpart where the library has no double precision (JAX
+    without ``jax_enable_x64``)."""
+    if "jax" in xp.__name__ and wanted.itemsize >= 8:
+        import jax
+
+        if not jax.config.jax_enable_x64:
+            return np.dtype(np.complex64 if wanted.kind == "c" else np.float32)
+    return wanted
+
+
+def _python_number(value: object) -> object:
+    """A scalar weight or divisor as a Python number, which every array library treats as weakly typed
+    (the array's type decides, as it does for a Python float in NumPy)."""
+    if type(value) in (int, float, complex):
+        return value
+    value = np.asarray(value).item()
+    return value
 
 
 def _device(array: object) -> object:

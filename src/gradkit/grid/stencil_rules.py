@@ -1,4 +1,4 @@
-"""Plans built from Fornberg stencils: any derivative order, accuracy 2..10, periodic axes.
+"""Plans built from Fornberg stencils: any derivative order, any even accuracy, periodic axes.
 
 Interior points use the central stencil of the requested accuracy; the
 points within its radius of an edge use one-sided stencils of the same
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradkit.grid.plan import AxisPlan, Piece, Term
+from gradkit.grid.plan import AxisPlan, Piece, Term, moved_piece
 from gradkit.grid.spacing import AxisSpacing
 from gradkit.stencils import central_radius, fornberg_weights, one_sided_size, stencil
 
@@ -40,12 +40,19 @@ def stencil_axis_plan(
     if spacing.is_uniform:
         pieces = _uniform_pieces(length, spacing.step, order, accuracy, radius)
     else:
-        pieces = _coordinate_pieces(spacing.coords, order, accuracy, radius)
+        pieces = _coordinate_pieces(_along_last(spacing.coords, axis), order, accuracy, radius)
+        pieces = tuple(moved_piece(piece, axis) for piece in pieces)
     return AxisPlan(axis=axis, pieces=pieces, radius=radius)
 
 
+def _along_last(x: np.ndarray, axis: int) -> np.ndarray:
+    """Coordinates with their axis last, in float64 (complex128 for complex coordinates)."""
+    x = np.moveaxis(x, axis, -1) if x.ndim > 1 else x
+    return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64, copy=False)
+
+
 def _collapse_uniform(spacing: AxisSpacing) -> AxisSpacing:
-    if spacing.is_uniform or not spacing.collapse:
+    if spacing.is_uniform or not spacing.collapse or spacing.per_point:
         return spacing
     steps = np.diff(spacing.coords)
     if (steps == steps[0]).all():
@@ -75,17 +82,16 @@ def _uniform_pieces(n: int, step: object, order: int, accuracy: int, radius: int
 
 
 def _coordinate_pieces(x: np.ndarray, order: int, accuracy: int, radius: int) -> tuple[Piece, ...]:
-    n = len(x)
-    x = x.astype(np.float64)
-    windows = np.lib.stride_tricks.sliding_window_view(x, 2 * radius + 1)
-    central = fornberg_weights(order, windows - x[radius : n - radius, None])
+    n = x.shape[-1]
+    windows = np.lib.stride_tricks.sliding_window_view(x, 2 * radius + 1, axis=-1)
+    central = fornberg_weights(order, windows - x[..., radius : n - radius, None])
     interior = Piece(
         slice(radius, n - radius),
-        tuple(Term(slice(k, k + n - 2 * radius), central[:, k]) for k in range(2 * radius + 1)),
+        tuple(Term(slice(k, k + n - 2 * radius), central[..., k]) for k in range(2 * radius + 1)),
     )
     size = one_sided_size(order, accuracy)
-    left = fornberg_weights(order, x[None, :size] - x[:radius, None])
-    right = fornberg_weights(order, x[None, n - size :] - x[n - radius :, None])
+    left = fornberg_weights(order, x[..., None, :size] - x[..., :radius, None])
+    right = fornberg_weights(order, x[..., None, n - size :] - x[..., n - radius :, None])
     return (
         interior,
         _edge_piece(slice(0, radius), 0, left, None),
@@ -97,7 +103,7 @@ def _edge_piece(target: slice, first: int, weights: np.ndarray, divisor: object)
     # Every row of an edge reads the same samples, so a term's source is one
     # sample that broadcasts against one weight per row.
     terms = tuple(
-        Term(slice(first + k, first + k + 1), np.ascontiguousarray(weights[:, k])) for k in range(weights.shape[1])
+        Term(slice(first + k, first + k + 1), np.ascontiguousarray(weights[..., k])) for k in range(weights.shape[-1])
     )
     return Piece(target, terms, divisor=divisor)
 
@@ -123,19 +129,19 @@ def _periodic_plan(
         terms = tuple(Term(slice(k, k + n), float(w)) for k, w in enumerate(central) if w != 0)
         piece = Piece(slice(0, n), terms, divisor=spacing.step**order)
     else:
-        extended = _wrapped_coordinates(axis, spacing.coords.astype(np.float64), radius, period)
-        windows = np.lib.stride_tricks.sliding_window_view(extended, width)
-        weights = fornberg_weights(order, windows - extended[radius : n + radius, None])
-        terms = tuple(Term(slice(k, k + n), weights[:, k]) for k in range(width))
-        piece = Piece(slice(0, n), terms)
+        extended = _wrapped_coordinates(axis, _along_last(spacing.coords, axis), radius, period)
+        windows = np.lib.stride_tricks.sliding_window_view(extended, width, axis=-1)
+        weights = fornberg_weights(order, windows - extended[..., radius : n + radius, None])
+        terms = tuple(Term(slice(k, k + n), weights[..., k]) for k in range(width))
+        piece = moved_piece(Piece(slice(0, n), terms), axis)
     return AxisPlan(axis=axis, pieces=(piece,), halo=radius, radius=radius)
 
 
 def _check_uniform_period(axis: int, n: int, step: object, period: float | None) -> None:
     if period is None:
         return
-    implied = n * float(step)
-    if not np.isclose(abs(implied), float(period), rtol=1e-9, atol=0.0):
+    implied = n * np.asarray(step)
+    if not np.allclose(np.abs(implied), float(period), rtol=1e-9, atol=0.0):
         raise ValueError(
             f"period for axis {axis} is {period}, but {n} samples with spacing {step} "
             f"span {implied}; pass spacing={float(period) / n} or leave period out"
@@ -144,7 +150,8 @@ def _check_uniform_period(axis: int, n: int, step: object, period: float | None)
 
 def wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
     """`x` with `halo` coordinates wrapped around from the other end on each side."""
-    return _wrapped_coordinates(axis, np.asarray(x, dtype=np.float64), halo, period)
+    x = np.asarray(x)
+    return _wrapped_coordinates(axis, x.astype(np.complex128 if np.iscomplexobj(x) else np.float64), halo, period)
 
 
 def _wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | None) -> np.ndarray:
@@ -153,10 +160,11 @@ def _wrapped_coordinates(axis: int, x: np.ndarray, halo: int, period: float | No
             f"periodic axis {axis} has coordinate arrays, so period= (the length of the domain, e.g. 2*pi) is required"
         )
     period = float(period)
-    span = abs(x[-1] - x[0])
+    span = np.abs(x[..., -1] - x[..., 0]).max()
     if not np.isfinite(period) or period <= span:
         raise ValueError(
             f"period for axis {axis} must be finite and larger than the span of its coordinates ({span}), got {period}"
         )
-    direction = np.sign(x[1] - x[0])
-    return np.concatenate((x[len(x) - halo :] - direction * period, x, x[:halo] + direction * period))
+    direction = np.sign((x[..., 1:2] - x[..., 0:1]).real)
+    n = x.shape[-1]
+    return np.concatenate((x[..., n - halo :] - direction * period, x, x[..., :halo] + direction * period), axis=-1)
