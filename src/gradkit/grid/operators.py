@@ -18,6 +18,7 @@ from gradkit.grid.gradient import as_grid_array, derivative_plan, run_derivative
 from gradkit.grid.libraries import is_xarray
 from gradkit.grid.options import per_axis_flags, per_axis_periods
 from gradkit.grid.spacing import normalize_spacing
+from gradkit.grid.units import has_quantities
 
 
 def laplacian(
@@ -55,6 +56,10 @@ def laplacian(
     """
     if is_xarray(f):
         return _labelled(laplacian, [f], spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
+    if has_quantities(f, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(laplacian, f, spacing, accuracy=accuracy, periodic=periodic, period=period)
     f = as_grid_array(f)
     axes = tuple(range(f.ndim))
     return _sum(_derivatives(f, axes, spacing, [2] * f.ndim, accuracy, periodic, period, "laplacian"))
@@ -90,6 +95,10 @@ def divergence(
     >>> bool(np.allclose(gk.divergence([x * y, y**2], 0.1), 3 * y))
     True
     """
+    if has_quantities(field, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(divergence, list(field), spacing, accuracy=accuracy, periodic=periodic, period=period)
     components = _components(field, "divergence")
     if is_xarray(components[0]):
         return _labelled(divergence, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
@@ -131,6 +140,10 @@ def curl(
     >>> bool(np.allclose(gk.curl([-y, x], 0.1), 2.0))
     True
     """
+    if has_quantities(field, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(curl, list(field), spacing, accuracy=accuracy, periodic=periodic, period=period)
     components = _components(field, "curl")
     if is_xarray(components[0]):
         return _labelled(curl, components, spacing, dict(accuracy=accuracy, periodic=periodic, period=period))
