@@ -54,7 +54,8 @@ def labelled_gradient(obj, *varargs, axis, coord, datetime_unit, kernel, **optio
     axes = tuple(da.get_axis_num(dim) for dim, _ in targets)
     spacing = varargs if varargs else tuple(_coordinate(da, name, datetime_unit) for _, name in targets)
     spacing = _spacing_with_units(da, spacing, targets, explicit=bool(varargs))
-    results = gradient(da.data, *spacing, axis=axes, kernel=kernel, **options)
+    data = _numeric_data(da, _time_unit(da, targets, datetime_unit))
+    results = gradient(data, *spacing, axis=axes, kernel=kernel, **options)
     results = results if isinstance(results, tuple) else (results,)
     labelled = tuple(
         labelled_like(
@@ -103,7 +104,8 @@ def _derivative(da, target, spacing, datetime_unit, *, order, **options):
     explicit = bool(spacing)
     spacing = spacing if explicit else (_coordinate(da, name, datetime_unit),)
     spacing = _spacing_with_units(da, spacing, [target], explicit=explicit)
-    result = differentiate(da.data, *spacing, axis=da.get_axis_num(dim), order=order, **options)
+    data = _numeric_data(da, _time_unit(da, [target], datetime_unit))
+    result = differentiate(data, *spacing, axis=da.get_axis_num(dim), order=order, **options)
     power = "" if order == 1 else f"^{order}"
     units = _units(da, name, datetime_unit, order, explicit=explicit)
     return labelled_like(da, result, f"d{power}({_name(da)})/d({name or dim}){power}", units)
@@ -163,6 +165,42 @@ def _targets(obj, axis, coord) -> list[tuple[str, str | None]]:
 
 def _name(da) -> str:
     return str(da.name) if da.name is not None else "f"
+
+
+def _time_unit(da, targets, datetime_unit) -> str | None:
+    """The unit of time of the derivative: `datetime_unit`, else that of the first time coordinate."""
+    if datetime_unit is not None:
+        return datetime_unit
+    for _, name in targets:
+        if name is not None:
+            units = _coordinate_units(da, name, None) if _is_time(da.coords[name]) else None
+            if units is not None:
+                return units
+    return None
+
+
+def _is_time(coordinate) -> bool:
+    kind = coordinate.dtype.kind
+    return kind in "mM" or (kind == "O" and coordinate.size > 0 and _is_cftime(coordinate.values.flat[0]))
+
+
+def _numeric_data(da, datetime_unit) -> object:
+    """The data of `da`; datetime64 and cftime data as numbers in `datetime_unit`, as xarray does."""
+    data = da.data
+    kind = getattr(getattr(data, "dtype", None), "kind", None)
+    if kind not in ("M", "m", "O"):
+        return data
+    values = np.asarray(data)
+    if kind == "M":
+        unit = _datetime_unit(datetime_unit, np.datetime_data(values.dtype)[0])
+        return (values - np.datetime64("1970-01-01")) / np.timedelta64(1, unit)
+    if kind == "m":
+        return values / np.timedelta64(1, _datetime_unit(datetime_unit, np.datetime_data(values.dtype)[0]))
+    if values.size and _is_cftime(values.flat[0]):
+        origin = values.flat[0]
+        offsets = np.array([value - origin for value in values.ravel()], dtype="timedelta64[us]")
+        return (offsets / np.timedelta64(1, _datetime_unit(datetime_unit, "s"))).reshape(values.shape)
+    return data
 
 
 def _coordinate(da, name, datetime_unit) -> object:
