@@ -11,12 +11,13 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from gradkit.grid import gaps as gaps_module
 from gradkit.grid import kernels, options
-from gradkit.grid.libraries import array_namespace_of, is_dask_array, is_xarray
+from gradkit.grid.libraries import array_namespace_of, is_dask_array, is_xarray, is_xarray_dataset
 from gradkit.grid.numpy_rules import check_length, numpy_axis_plan
 from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
 from gradkit.grid.spacing import AxisSpacing, normalize_spacing
 from gradkit.grid.stencil_rules import stencil_axis_plan
+from gradkit.grid.units import has_quantities
 
 
 def gradient(
@@ -31,6 +32,8 @@ def gradient(
     indexing: str = "ij",
     out: np.ndarray | Sequence[np.ndarray] | None = None,
     kernel: str = "auto",
+    coord: str | Sequence[str] | None = None,
+    datetime_unit: str | None = None,
 ) -> object:
     """Gradient of an N-dimensional array: a drop-in superset of `numpy.gradient`.
 
@@ -97,13 +100,26 @@ def gradient(
         kernel where it applies and the array is large, else `numpy.gradient`
         for a plain ndarray with NumPy's options (the same answer, faster
         than the reference kernel), and the reference kernel otherwise.
+    coord : str or sequence of str, optional
+        Keyword-only, for xarray input: the one-dimensional coordinates to
+        differentiate against, by name (a non-dimension coordinate too),
+        instead of `axis`.
+    datetime_unit : str, optional
+        Keyword-only, for xarray input: the unit of time ("s", "h", "D", ...)
+        of datetime64 and cftime coordinates, as in
+        `xarray.DataArray.differentiate` (default: the coordinate's own unit,
+        seconds for cftime).
 
     Returns
     -------
     ndarray or tuple of ndarray
         One array per differentiated axis, shaped like `f`; a single array when
         one axis is differentiated. Integer input gives float64,
-        datetime64 input gives timedelta64, as in NumPy.
+        datetime64 input gives timedelta64, as in NumPy. pint Quantities give
+        Quantities in the units of a derivative (data units over spacing
+        units, ``delta_degC / meter`` for degC), as NumPy's gradient does
+        with pint. A DataArray gives DataArrays, a Dataset gives Datasets
+        (one per dimension, holding every data variable with that dimension).
 
     Raises
     ------
@@ -143,11 +159,16 @@ def gradient(
         nan_policy=nan_policy,
         indexing=indexing,
     )
-    if is_xarray(f):
+    if is_xarray(f) or is_xarray_dataset(f):
         from gradkit.grid.labelled import labelled_gradient
 
         _refuse_out(out, "xarray DataArrays")
-        return labelled_gradient(f, *varargs, kernel=kernel, **keywords)
+        return labelled_gradient(f, *varargs, coord=coord, datetime_unit=datetime_unit, kernel=kernel, **keywords)
+    _refuse_labelled_options(coord, datetime_unit)
+    if has_quantities(f, *varargs, period):
+        from gradkit.grid.units import quantity_derivatives
+
+        return quantity_derivatives(gradient, f, varargs, out=out, kernel=kernel, **keywords)
     if is_dask_array(f):
         from gradkit.grid.chunked import chunked_gradient
 
@@ -325,6 +346,8 @@ def differentiate(
     periodic: bool = False,
     period: float | None = None,
     nan_policy: str = "propagate",
+    coord: str | None = None,
+    datetime_unit: str | None = None,
 ) -> np.ndarray:
     """Derivative of any order of an array along one axis.
 
@@ -348,11 +371,15 @@ def differentiate(
         Domain length of a periodic axis given by coordinates.
     nan_policy : {"propagate", "omit", "raise"}, optional
         NaN samples as in `gradient`: "omit" bridges them as gaps.
+    coord, datetime_unit : optional
+        For xarray input, as in `gradient` (`coord` names one coordinate).
 
     Returns
     -------
     ndarray
-        The derivative, shaped like `f`.
+        The derivative, shaped like `f` (a Quantity in units of data over
+        spacing to the `order` for pint input; a DataArray or Dataset for
+        xarray input).
 
     Examples
     --------
@@ -362,19 +389,16 @@ def differentiate(
     >>> bool(np.allclose(gk.differentiate(x**3, x, order=2), 6 * x))
     True
     """
-    if is_xarray(f):
+    keywords = dict(axis=axis, order=order, accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy)
+    if is_xarray(f) or is_xarray_dataset(f):
         from gradkit.grid.labelled import labelled_derivative
 
-        return labelled_derivative(
-            f,
-            *spacing,
-            axis=axis,
-            order=order,
-            accuracy=accuracy,
-            periodic=periodic,
-            period=period,
-            nan_policy=nan_policy,
-        )
+        return labelled_derivative(f, *spacing, coord=coord, datetime_unit=datetime_unit, **keywords)
+    _refuse_labelled_options(coord, datetime_unit)
+    if has_quantities(f, *spacing, period):
+        from gradkit.grid.units import quantity_derivatives
+
+        return quantity_derivatives(differentiate, f, spacing, **keywords)
     f = as_grid_array(f)
     nan_policy = options.check_choice(nan_policy, "nan_policy", options.NAN_POLICIES)
     (ax,) = _normalize_axes(axis, f.ndim, single=True)
@@ -562,6 +586,12 @@ def _single_or_tuple(results: list) -> object:
 def _refuse_out(out: object, what: str) -> None:
     if out is not None:
         raise TypeError(f"out= is for NumPy arrays; {what} return new arrays")
+
+
+def _refuse_labelled_options(coord: object, datetime_unit: object) -> None:
+    for name, value in (("coord", coord), ("datetime_unit", datetime_unit)):
+        if value is not None:
+            raise TypeError(f"{name}= is for xarray DataArrays and Datasets, which have named coordinates")
 
 
 def _normalize_axes(axis: object, ndim: int, *, single: bool = False) -> tuple[int, ...]:

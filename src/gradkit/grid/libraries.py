@@ -18,9 +18,20 @@ def is_xarray(f: object) -> bool:
     return xarray is not None and isinstance(f, xarray.DataArray)
 
 
+def is_xarray_dataset(f: object) -> bool:
+    xarray = sys.modules.get("xarray")
+    return xarray is not None and isinstance(f, xarray.Dataset)
+
+
+def is_quantity(f: object) -> bool:
+    """Whether `f` is a pint Quantity (of any unit registry)."""
+    pint = sys.modules.get("pint")
+    return pint is not None and isinstance(f, pint.Quantity)
+
+
 def array_namespace_of(f: object) -> ModuleType | None:
     """The array-API namespace of a non-NumPy array, or None for NumPy and plain Python input."""
-    if isinstance(f, (np.ndarray, np.generic, list, tuple, int, float, complex)):
+    if isinstance(f, (np.ndarray, np.generic, list, tuple, int, float, complex)) or is_quantity(f):
         return None
     if not hasattr(f, "__array_namespace__") and not _is_torch(f):
         return None

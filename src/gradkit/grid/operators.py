@@ -26,6 +26,7 @@ from gradkit.grid.options import (
     per_axis_periods,
 )
 from gradkit.grid.spacing import normalize_spacing
+from gradkit.grid.units import has_quantities
 
 
 def laplacian(
@@ -70,6 +71,10 @@ def laplacian(
     keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
     if is_xarray(f):
         return _labelled(laplacian, [f], spacing, keywords)
+    if has_quantities(f, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(laplacian, f, spacing, **keywords)
     f = as_grid_array(f)
     nan_policy, indexing = _choices(nan_policy, indexing)
     axes = array_axes(tuple(range(f.ndim)), f.ndim, indexing)
@@ -111,8 +116,12 @@ def divergence(
     >>> bool(np.allclose(gk.divergence([x * y, y**2], 0.1), 3 * y))
     True
     """
-    components = _components(field, "divergence")
     keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
+    if has_quantities(field, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(divergence, list(field), spacing, **keywords)
+    components = _components(field, "divergence")
     if is_xarray(components[0]):
         return _labelled(divergence, components, spacing, keywords)
     nan_policy, indexing = _choices(nan_policy, indexing)
@@ -159,8 +168,12 @@ def curl(
     >>> bool(np.allclose(gk.curl([-y, x], 0.1), 2.0))
     True
     """
-    components = _components(field, "curl")
     keywords = dict(accuracy=accuracy, periodic=periodic, period=period, nan_policy=nan_policy, indexing=indexing)
+    if has_quantities(field, *spacing):
+        from gradkit.grid.units import quantity_operator
+
+        return quantity_operator(curl, list(field), spacing, **keywords)
+    components = _components(field, "curl")
     if is_xarray(components[0]):
         return _labelled(curl, components, spacing, keywords)
     nan_policy, indexing = _choices(nan_policy, indexing)
