@@ -376,7 +376,7 @@ def grid(
     coords: str | None = typer.Option(None, "--coords", help="coordinate files per axis: x.npy,y.csv"),
     axis: str | None = typer.Option(None, "--axis", help="axes to differentiate: 0,1 (default all)"),
     accuracy: int | None = typer.Option(None, "--accuracy", help="2, 4, 6, 8 or 10"),
-    edge_order: int = typer.Option(1, "--edge-order", help="1 or 2 (when --accuracy is not given)"),
+    edge_order: int | None = typer.Option(None, "--edge-order", help="1 (default) or 2, when --accuracy is not given"),
     periodic: bool = typer.Option(False, "--periodic", help="treat every axis as periodic"),
     periodic_axes: str | None = typer.Option(None, "--periodic-axes", help="only these axes are periodic: 0,2"),
     delimiter: str | None = typer.Option(None, "--delimiter", help="CSV delimiter (default: sniffed), e.g. ';'"),
@@ -388,10 +388,12 @@ def grid(
 
     if spacing and coords:
         raise typer.BadParameter("give --spacing or --coords, not both")
-    if accuracy is not None and accuracy not in (2, 4, 6, 8, 10):
-        raise typer.BadParameter(f"must be 2, 4, 6, 8 or 10, got {accuracy}", param_hint="--accuracy")
-    if edge_order not in (1, 2):
+    if accuracy is not None and (accuracy < 2 or accuracy % 2):
+        raise typer.BadParameter(f"must be an even number of at least 2, got {accuracy}", param_hint="--accuracy")
+    if edge_order is not None and edge_order not in (1, 2):
         raise typer.BadParameter(f"must be 1 or 2, got {edge_order}", param_hint="--edge-order")
+    if edge_order is not None and accuracy is not None:
+        raise typer.BadParameter("--accuracy sets the edges' order too; give one of them", param_hint="--edge-order")
     folder = Path(file).parent  # coordinate files are looked for beside the data first ("-": here)
     try:
         fmt = dataio.output_format(output, to)

@@ -186,6 +186,17 @@ def gradient(
 
     f = np.asanyarray(f)
     request = GradientRequest(f.shape, varargs, **keywords)
+    results = _ndarray_gradient(f, request, out, kernel)
+    if request.nan_policy == "propagate" and np.ma.getmask(f) is not np.ma.nomask:
+        # NumPy's propagation masks a masked sample's neighbours but computes the sample itself from them;
+        # a sample that was masked stays masked in its derivatives
+        for result in _as_list(results):
+            result.mask = np.ma.getmaskarray(result) | np.ma.getmaskarray(f)
+    return results
+
+
+def _ndarray_gradient(f: np.ndarray, request: GradientRequest, out: object, kernel: str) -> object:
+    """`gradient` of a NumPy array (or subclass) for a validated request, by the kernel that suits it."""
     work, result_dtype = working_array(f)
     gaps, mask = None, None
     if request.nan_policy != "propagate":
@@ -527,6 +538,8 @@ def working_array(f: np.ndarray) -> tuple[np.ndarray, np.dtype]:
 
 
 def _array_api_derivative(f: object, plan: AxisPlan, xp: object) -> object:
+    if xp.isdtype(f.dtype, "bool"):  # as NumPy, which cannot subtract booleans
+        raise TypeError("f is boolean; differences of booleans are not defined (convert it to a number type)")
     if not xp.isdtype(f.dtype, ("real floating", "complex floating")):
         f = xp.astype(f, xp.float64)
     return _in_type_of(execute(f, plan, xp=xp), f, xp)
