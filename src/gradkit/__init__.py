@@ -25,6 +25,7 @@ from gradkit.function import (
     jacobian,
 )
 from gradkit.grid import curl, differentiate, divergence, gradient, laplacian
+from gradkit.paths import PathResult, ascend, descend
 from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
@@ -46,11 +47,14 @@ __all__ = [
     "Expression",
     "FormulaError",
     "GradientCheck",
+    "PathResult",
     "Result",
     "__version__",
+    "ascend",
     "check_grad",
     "curl",
     "derivative",
+    "descend",
     "differentiate",
     "directional",
     "divergence",

@@ -5,6 +5,7 @@ nothing below imports it.
 """
 
 from gradkit.paths.descent import ascend, descend
+from gradkit.paths.flow import FlowLine, flow_line
 from gradkit.paths.result import Iterate, PathResult
 from gradkit.paths.rules import RULES, Adam, Armijo, Fixed, HeavyBall, Nesterov
 from gradkit.paths.stopping import Status
@@ -14,6 +15,7 @@ __all__ = [
     "Adam",
     "Armijo",
     "Fixed",
+    "FlowLine",
     "HeavyBall",
     "Iterate",
     "Nesterov",
@@ -21,4 +23,5 @@ __all__ = [
     "Status",
     "ascend",
     "descend",
+    "flow_line",
 ]

@@ -138,6 +138,20 @@ def make_objective(f: object, x0: object, *, jac=None, method: str = "auto", arg
     return CallableObjective(f, x0, jac=jac, method=method, args=args)
 
 
+def read_start(x0: object, objective: Objective) -> tuple[np.ndarray, tuple[int, ...]]:
+    """x0 as a flat float64 array, checked against f, and the shape f takes its points in."""
+    array = np.asarray(as_numpy(x0))
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"x0 must be real numbers, got dtype {array.dtype}")
+    shape = array.shape if hasattr(objective, "shape") else (objective.n,)
+    if array.size != objective.n:
+        raise ValueError(f"x0 must have {objective.n} coordinates (one per variable of f), got shape {array.shape}")
+    start = array.astype(np.float64).reshape(-1)
+    if not np.isfinite(start).all():
+        raise ValueError(f"x0 must be finite, got {array.tolist()}")
+    return start, shape
+
+
 def _is_expression(f: object) -> bool:
     # Without importing sympy: only an Expression can be one, and then gradkit.symbolic is loaded.
     import sys
