@@ -104,7 +104,7 @@ def descend(
     Each step multiplies x's distance to 1 by 1 - 0.1*2 = 0.8, so |grad f| ~ 2 * 0.8**k first falls below 1e-10
     at k = 107:
 
-    >>> int(np.ceil(np.log(1e-10 / 2) / np.log(0.8))), r.points.shape, r.values[0]
+    >>> int(np.ceil(np.log(1e-10 / 2) / np.log(0.8))), r.points.shape, float(r.values[0])
     (107, (108, 2), 17.0)
     """
     return _follow(1.0, f, x0, locals())  # the keyword arguments, the same for both directions
