@@ -5,7 +5,7 @@ nothing below imports it.
 """
 
 from gradkit.paths.descent import ascend, descend
-from gradkit.paths.flow import FlowLine, flow_line
+from gradkit.paths.flow import FlowLine, flow_line, flow_lines
 from gradkit.paths.result import Iterate, PathResult
 from gradkit.paths.rules import RULES, Adam, Armijo, Fixed, HeavyBall, Nesterov
 from gradkit.paths.stopping import Status
@@ -24,4 +24,5 @@ __all__ = [
     "ascend",
     "descend",
     "flow_line",
+    "flow_lines",
 ]
