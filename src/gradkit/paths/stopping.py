@@ -36,7 +36,8 @@ class Tolerances:
     """The stopping rules' thresholds, validated.
 
     gtol: |grad f| <= gtol. xtol: |x_{k+1} - x_k| <= xtol. ftol: |f_{k+1} - f_k| <= ftol * max(|f_k|,
-    |f_{k+1}|, 1) (L-BFGS-B's rule; the floor of 1 keeps it meaningful where f is near 0). maxiter: the
+    |f_{k+1}|, 1) (L-BFGS-B's rule; the floor of 1 keeps it meaningful where f is near 0); 0 turns the xtol
+    and ftol rules off. maxiter: the
     number of steps. blowup: |x - x0| > blowup * (1 + |x0|) or |f - f0| > blowup * (1 + |f0|) is divergence.
     """
 
@@ -65,9 +66,10 @@ def converged(tol: Tolerances, *, step_norm: float, f_old: float, f_new: float, 
     """The success a step reached, if any; the gradient first, then the step, then the change of f."""
     if g_norm <= tol.gtol:
         return Status.GRADIENT
-    if step_norm <= tol.xtol:
+    # A tolerance of 0 turns its rule off (rather than stopping where f stalls at its rounding floor).
+    if tol.xtol > 0 and step_norm <= tol.xtol:
         return Status.STEP
-    if abs(f_new - f_old) <= tol.ftol * max(abs(f_old), abs(f_new), 1.0):
+    if tol.ftol > 0 and abs(f_new - f_old) <= tol.ftol * max(abs(f_old), abs(f_new), 1.0):
         return Status.VALUE
     return None
 
