@@ -181,7 +181,9 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
     elif tol.maxiter == 0:
         status = Status.MAXITER
     while status is None:
-        proposal = stepper(x, sign * fx, sign * g)
+        # Overflow in a step is divergence, reported in the result: not also a warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            proposal = stepper(x, sign * fx, sign * g)
         if proposal.failed:
             status = Status.LINE_SEARCH
             break
@@ -189,7 +191,8 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
         if not np.isfinite(x_new).all():
             status, detail = Status.DIVERGED, "x is not finite"
             break
-        distance = float(np.linalg.norm(x_new - x0))
+        with np.errstate(over="ignore"):
+            distance = float(np.linalg.norm(x_new - x0))
         if distance > tol.blowup * (1 + float(np.linalg.norm(x0))):
             status, detail = Status.DIVERGED, f"x grew without bound (|x - x0| = {distance:.3g})"
             break
