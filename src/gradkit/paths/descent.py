@@ -172,7 +172,7 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
     if not np.isfinite(f0):
         raise ValueError(f"f(x0) must be finite, got {f0}")
     x, fx = x0, f0
-    points, values, norms, sizes = [x0], [f0], [float(np.linalg.norm(g))], []
+    points, values, norms, sizes = [x0], [f0], [_norm(g)], []
     status, detail = None, ""
     if not np.isfinite(g).all():
         status, detail = Status.NONFINITE_GRADIENT, f"grad f(x0) = {g.tolist()}"
@@ -191,9 +191,8 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
         if not np.isfinite(x_new).all():
             status, detail = Status.DIVERGED, "x is not finite"
             break
-        with np.errstate(over="ignore"):
-            distance = float(np.linalg.norm(x_new - x0))
-        if distance > tol.blowup * (1 + float(np.linalg.norm(x0))):
+        distance = _norm(x_new - x0)
+        if distance > tol.blowup * (1 + float(_norm(x0))):
             status, detail = Status.DIVERGED, f"x grew without bound (|x - x0| = {distance:.3g})"
             break
         left = not box.contains(x_new)
@@ -210,8 +209,8 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
         if not np.isfinite(f_new):
             status, detail = Status.DIVERGED, f"f is not finite at {x_new.tolist()}"
             break
-        step_norm = float(np.linalg.norm(x_new - x))
-        g_norm = float(np.linalg.norm(g_new))
+        step_norm = float(_norm(x_new - x))
+        g_norm = float(_norm(g_new))
         points.append(x_new)
         values.append(f_new)
         norms.append(g_norm)
@@ -247,6 +246,14 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
         grad_norms=np.array(norms),
         step_sizes=np.array(sizes),
     )
+
+
+def _norm(v: np.ndarray) -> float:
+    """The Euclidean norm, scaled first so that a finite vector (a gradient of 1e200) has a finite norm."""
+    largest = float(np.abs(v).max(initial=0.0))
+    if largest == 0 or not np.isfinite(largest):
+        return largest
+    return largest * float(np.sqrt(np.sum((v / largest) ** 2)))
 
 
 def _detail(status, tol: Tolerances, step_norm: float, f_old: float, f_new: float, g_norm: float) -> str:
