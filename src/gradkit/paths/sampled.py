@@ -63,9 +63,16 @@ class GridObjective(Objective):
 def _coordinates(coords: object, shape: tuple[int, ...]) -> list[np.ndarray]:
     if coords is None:
         return [np.arange(n, dtype=np.float64) for n in shape]
-    if np.ndim(coords) == 0 or (isinstance(coords, np.ndarray) and coords.ndim == 1 and len(shape) == 1):
+    if isinstance(coords, (int, float, np.number)) or (
+        isinstance(coords, np.ndarray) and coords.ndim <= 1 and len(shape) == 1
+    ):
         coords = (coords,)
-    coords = list(coords)
+    try:
+        coords = list(coords)
+    except TypeError:
+        raise TypeError(f"coords must be a sequence of 1-D arrays or spacings, got {coords!r}") from None
+    if len(shape) == 1 and len(coords) == shape[0] > 1:  # one axis: a plain list of coordinates
+        coords = [coords]
     if len(coords) != len(shape):
         raise ValueError(
             f"coords must give one array or spacing per axis of the values ({len(shape)}), got {len(coords)}"
