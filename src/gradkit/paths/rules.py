@@ -114,33 +114,22 @@ class HeavyBall:
 
         def stepper(x, fx, g):
             nonlocal velocity
-            velocity = self.momentum * velocity - self.step * g
+            velocity = self.momentum * velocity - self.step * self._slope(x, g, velocity, gradient)
             return Proposal(x + velocity)
 
         return stepper
+
+    def _slope(self, x, g, velocity, gradient) -> np.ndarray:
+        return g
 
 
 @dataclass(frozen=True)
-class Nesterov:
+class Nesterov(HeavyBall):
     """Nesterov's accelerated gradient: the gradient is taken at the look-ahead point ``x + momentum v``."""
 
-    step: float = 0.1
-    momentum: float = 0.9
-
-    def __post_init__(self):
-        _positive(self.step, "step")
-        _fraction(self.momentum, "momentum")
-
-    def start(self, n: int, value, gradient) -> Stepper:
-        velocity = np.zeros(n)
-
-        def stepper(x, fx, g):
-            nonlocal velocity
-            ahead = g if not velocity.any() else gradient(x + self.momentum * velocity)
-            velocity = self.momentum * velocity - self.step * ahead
-            return Proposal(x + velocity)
-
-        return stepper
+    def _slope(self, x, g, velocity, gradient) -> np.ndarray:
+        # At rest the look-ahead point is x itself, whose gradient the loop already has.
+        return g if not velocity.any() else gradient(x + self.momentum * velocity)
 
 
 @dataclass(frozen=True)
