@@ -136,7 +136,7 @@ def test_himmelblau_four_minima_from_four_starts(start, minimum):
 
 
 def test_momentum_is_faster_than_plain_steps_in_rosenbrocks_valley():
-    plain = gk.descend(ROSENBROCK, [-1.2, 1.0], step=1e-3, maxiter=50_000)
-    heavy = gk.descend(ROSENBROCK, [-1.2, 1.0], rule="heavy-ball", step=1e-3, momentum=0.9, maxiter=50_000)
-    assert plain.success and heavy.success
-    assert heavy.nit < plain.nit / 5
+    heavy = gk.descend(ROSENBROCK, [-1.2, 1.0], rule="heavy-ball", step=1e-3, momentum=0.9, maxiter=5000)
+    plain = gk.descend(ROSENBROCK, [-1.2, 1.0], step=1e-3, maxiter=heavy.nit)
+    assert heavy.success and not plain.success  # plain steps need about ten times as many (32 076)
+    assert plain.fun > 1e6 * heavy.fun

@@ -7,6 +7,7 @@ exact partial derivatives, compiled once. Sampled grids live in `sampled.py`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -108,16 +109,9 @@ class ExpressionObjective(Objective):
     """
 
     def __init__(self, expression):
-        import sympy
-
-        from gradkit.symbolic.compile import compile_expression
-
         super().__init__(len(expression.variables))
         self.expression = expression
-        partials = [d.expr for d in expression.gradient()]
-        symbols = tuple(sympy.Symbol(v, real=True) for v in expression.variables)
-        self._f = compile_expression(expression.expr, symbols)
-        self._both = compile_expression(sympy.Tuple(expression.expr, *partials), symbols)
+        self._f, self._both = _compiled(expression.expr, tuple(expression.variables))
 
     def _value(self, x: np.ndarray) -> float:
         with np.errstate(all="ignore"):  # a point outside f's domain is reported as non-finite, not warned
@@ -135,6 +129,18 @@ class ExpressionObjective(Objective):
     def _evaluate_both(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.array([_real_scalar(v) for v in self._both(*x)])
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(expr, variables: tuple[str, ...]):
+    """f and (f, gradient) compiled, kept for the next path on the same formula (the explorer asks often)."""
+    import sympy
+
+    from gradkit.symbolic.compile import compile_expression
+
+    symbols = tuple(sympy.Symbol(v, real=True) for v in variables)
+    partials = [sympy.diff(expr, s) for s in symbols]
+    return compile_expression(expr, symbols), compile_expression(sympy.Tuple(expr, *partials), symbols)
 
 
 def _real_scalar(value: object) -> float:
