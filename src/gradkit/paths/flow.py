@@ -145,7 +145,10 @@ def flow_lines(
 
 
 def _integrate(objective, box, start, sign, t_max, gtol, rtol, atol) -> FlowLine:
-    from scipy.integrate import solve_ivp
+    try:
+        from scipy.integrate import solve_ivp
+    except ImportError:
+        raise ImportError('flow lines need scipy: pip install "gradkit[symbolic]"') from None
 
     last: list = [None, None]  # the events ask for the gradient at the point the right-hand side just had
 
