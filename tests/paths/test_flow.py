@@ -38,6 +38,18 @@ def test_a_flow_line_from_a_critical_point_has_one_point():
     assert line.status == "critical point" and line.points.shape == (1, 2)
 
 
+def test_a_flow_line_from_where_the_gradient_is_not_finite_fails_at_once():
+    line = flow_line("sqrt(x) + y", [-1.0, 0.0])
+    assert line.status == "failed" and line.message == "grad f(x0) is not finite" and line.points.shape == (1, 2)
+
+
+def test_a_flow_line_into_a_region_without_values_fails_there():
+    xs = np.linspace(-2, 2, 81)
+    values = np.where(xs[:, None] > 0, xs[:, None], np.nan) + 0 * xs  # f = x where x > 0, nan elsewhere
+    line = flow_line(values, [1.0, 0.5], coords=(xs, xs), ascent=False)
+    assert line.status == "failed" and 0 < line.points[-1][0] < 0.15  # the differences beside the gap are nan
+
+
 def test_flow_on_a_grid_agrees_with_the_exact_flow_to_the_grids_accuracy():
     h = 0.02
     xs = np.arange(-1.5, 1.5 + h / 2, h)

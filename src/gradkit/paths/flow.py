@@ -1,9 +1,11 @@
-"""Gradient flow lines: solutions of dx/dt = grad f (ascent) or -grad f (descent), by SciPy's `solve_ivp`.
+"""Gradient flow lines: solutions of dx/dt = grad f (ascent) or -grad f (descent), by SciPy's RK45.
 
 A flow line is the path gradient descent approaches as its step goes to zero, integrated with an adaptive
 Runge-Kutta method and error control instead of fixed steps. It ends at a critical point (where |grad f|
 falls to `gtol`, which it reaches in finite time only approximately: the gradient decays exponentially
-near a minimum), where it leaves `bounds` (or a grid's extent), or at `t_max`.
+near a minimum), where it leaves `bounds` (or a grid's extent), at `t_max`, or after `max_steps` steps.
+The loop is `solve_ivp`'s (step, then look for the terminal events on the step's dense output), written
+out so that the number of steps is bounded as well.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from gradkit.paths.objective import make_objective, read_start
 class FlowLine:
     """A flow line: times `t`, `points` (one row per time), f's `values`, and why it ended.
 
-    `status` is "critical point", "bounds", "t_max" or "failed"; `message` says it in words.
+    `status` is "critical point", "bounds", "t_max", "max_steps" or "failed"; `message` says it in words.
     """
 
     t: np.ndarray
@@ -44,6 +46,7 @@ def flow_line(
     args: tuple = (),
     rtol: float = 1e-8,
     atol: float = 1e-11,
+    max_steps: int = 10_000,
 ) -> FlowLine:
     """The gradient flow line of f through x0, up (``ascent=True``) or down.
 
@@ -60,7 +63,9 @@ def flow_line(
     gtol : float
         The line ends at a critical point: where |grad f| <= gtol.
     rtol, atol : float
-        `solve_ivp`'s tolerances (RK45).
+        The Runge-Kutta method's tolerances (SciPy's RK45, as `solve_ivp` runs it).
+    max_steps : int
+        The most steps of the integrator.
 
     Returns
     -------
@@ -100,6 +105,7 @@ def flow_line(
         args=args,
         rtol=rtol,
         atol=atol,
+        max_steps=max_steps,
     )[0]
 
 
@@ -117,6 +123,7 @@ def flow_lines(
     args: tuple = (),
     rtol: float = 1e-8,
     atol: float = 1e-11,
+    max_steps: int = 10_000,
 ) -> list[FlowLine]:
     """Flow lines of f from each of `starts` (a sequence of points), f prepared once; `flow_line`'s options.
 
@@ -135,60 +142,83 @@ def flow_lines(
         raise ValueError(f"t_max must be positive and finite, got {t_max!r}")
     if not (np.isfinite(gtol) and gtol >= 0):
         raise ValueError(f"gtol must be a finite number >= 0, got {gtol!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
     lines = []
     for x0 in starts:
         start, _ = read_start(x0, objective)
         if not box.contains(start):
             raise ValueError(f"x0 must lie inside bounds (and a grid's extent), got {start.tolist()}")
-        lines.append(_integrate(objective, box, start, 1.0 if ascent else -1.0, float(t_max), gtol, rtol, atol))
+        lines.append(
+            _integrate(objective, box, start, 1.0 if ascent else -1.0, float(t_max), gtol, rtol, atol, max_steps)
+        )
     return lines
 
 
-def _integrate(objective, box, start, sign, t_max, gtol, rtol, atol) -> FlowLine:
+def _integrate(objective, box, start, sign, t_max, gtol, rtol, atol, max_steps) -> FlowLine:
     try:
-        from scipy.integrate import solve_ivp
+        from scipy.integrate import RK45
     except ImportError:
         raise ImportError('flow lines need scipy: pip install "gradkit[symbolic]"') from None
 
-    last: list = [None, None]  # the events ask for the gradient at the point the right-hand side just had
+    def speed(x) -> float:
+        return float(np.linalg.norm(objective.gradient(x)))
 
-    def gradient(x):
-        if last[0] is None or not np.array_equal(last[0], x):
-            last[0], last[1] = x.copy(), objective.gradient(x)
-        return last[1]
-
-    def velocity(t, x):
-        return sign * gradient(x)
-
-    def critical(t, x):
-        return float(np.linalg.norm(gradient(x))) - gtol
-
-    def outside(t, x):
+    def inside_by(x) -> float:  # > 0 inside the box, 0 on its surface
         return float(min((x - box.lower).min(), (box.upper - x).min()))
 
-    critical.terminal, critical.direction = True, -1
-    outside.terminal, outside.direction = True, -1
-    if np.linalg.norm(objective.gradient(start)) <= gtol:
+    first = speed(start)
+    if not first > gtol:  # a critical point, or no gradient (SciPy's step size would become nan, forever)
         points = start[np.newaxis]
-        return FlowLine(np.zeros(1), points, _values(objective, points), "critical point", "x0 is a critical point")
-    solution = solve_ivp(velocity, (0.0, t_max), start, rtol=rtol, atol=atol, events=(critical, outside))
-    t, points = solution.t, solution.y.T
-    if solution.status == -1:
-        status = "failed"
-    elif solution.t_events[0].size:
-        status = "critical point"
-    elif solution.t_events[1].size:
-        status = "bounds"
-        points = np.vstack([points[:-1], np.clip(points[-1], box.lower, box.upper)])
-    else:
-        status = "t_max"
+        status, text = (
+            ("critical point", "x0 is a critical point") if first <= gtol else ("failed", "grad f(x0) is not finite")
+        )
+        return FlowLine(np.zeros(1), points, _values(objective, points), status, text)
+    # A line running into a singularity of the gradient takes ever shorter steps: max_steps bounds them.
+    solver = RK45(lambda t, x: sign * objective.gradient(x), 0.0, start, t_max, rtol=rtol, atol=atol)
+    times, points, status, detail = [0.0], [start], "max_steps", ""
+    with np.errstate(all="ignore"):
+        for _ in range(max_steps):
+            failure = solver.step()
+            if solver.status == "failed" or not np.isfinite(solver.y).all():
+                status, detail = "failed", failure or "the gradient is not finite"
+                break
+            t, x = solver.t, solver.y.copy()
+            if not inside_by(x) >= 0:
+                t, x = _crossing(solver, inside_by)
+                times.append(t)
+                points.append(np.clip(x, box.lower, box.upper))
+                status = "bounds"
+                break
+            if speed(x) <= gtol:
+                t, x = _crossing(solver, lambda y: speed(y) - gtol)
+                times.append(t)
+                points.append(x)
+                status = "critical point"
+                break
+            times.append(t)
+            points.append(x)
+            if solver.status == "finished":
+                status = "t_max"
+                break
+    t, points = np.array(times), np.array(points)
     messages = {
-        "failed": f"the integration failed: {solution.message}",
+        "failed": f"the integration failed at t = {t[-1]:.4g}: {detail}",
         "critical point": f"reached a critical point (|grad f| <= {gtol:g}) at t = {t[-1]:.4g}",
         "bounds": f"left bounds at t = {t[-1]:.4g}",
         "t_max": f"reached t_max = {t_max:g}",
+        "max_steps": f"stopped after max_steps = {max_steps} steps, at t = {t[-1]:.4g}",
     }
     return FlowLine(t, points, _values(objective, points), status, messages[status])
+
+
+def _crossing(solver, distance) -> tuple[float, np.ndarray]:
+    """Where `distance` of the point crosses 0 within the solver's last step (as `solve_ivp`'s events)."""
+    from scipy.optimize import brentq
+
+    dense = solver.dense_output()
+    t = brentq(lambda s: distance(dense(s)), solver.t_old, solver.t, xtol=1e-14)
+    return t, dense(t)
 
 
 def _values(objective, points: np.ndarray) -> np.ndarray:

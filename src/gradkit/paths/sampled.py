@@ -24,8 +24,6 @@ class GridObjective(Objective):
         if table.ndim == 0 or min(table.shape) < 3:
             raise ValueError(f"f, an array of values on a grid, needs at least 3 points per axis, got {table.shape}")
         table = table.astype(np.float64)
-        if not np.isfinite(table).all():
-            raise ValueError("f, an array of values on a grid, must be finite everywhere")
         super().__init__(table.ndim)
         self.coords = _coordinates(coords, table.shape)
         from gradkit.grid import gradient
