@@ -23,8 +23,13 @@ class Box:
         with np.errstate(divide="ignore", invalid="ignore"):
             to_upper = np.where(direction > 0, (self.upper - x) / direction, np.inf)
             to_lower = np.where(direction < 0, (self.lower - x) / direction, np.inf)
-        fraction = float(np.clip(min(to_upper.min(), to_lower.min()), 0.0, 1.0))
-        return np.clip(x + fraction * direction, self.lower, self.upper)
+        to_surface = np.minimum(to_upper, to_lower)
+        first = int(np.argmin(to_surface))
+        fraction = float(np.clip(to_surface[first], 0.0, 1.0))
+        crossing = np.clip(x + fraction * direction, self.lower, self.upper)
+        # Exactly on the surface it crosses, whatever the rounding of x + fraction * direction.
+        crossing[first] = self.upper[first] if direction[first] > 0 else self.lower[first]
+        return crossing
 
 
 def read_bounds(bounds: object, n: int, known: tuple[np.ndarray, np.ndarray] | None = None) -> Box:
