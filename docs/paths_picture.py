@@ -20,7 +20,10 @@ def runs():
         ("fixed step 0.01", gk.descend(ROSENBROCK, START, step=0.01, maxiter=STEPS)),
         ("fixed step 0.0002", gk.descend(ROSENBROCK, START, step=2e-4, maxiter=STEPS)),
         ("Armijo line search", gk.descend(ROSENBROCK, START, rule="armijo", maxiter=STEPS)),
-        ("heavy ball, step 0.001, momentum 0.9", gk.descend(ROSENBROCK, START, rule="heavy-ball", step=1e-3, maxiter=STEPS)),
+        (
+            "heavy ball, step 0.001, momentum 0.9",
+            gk.descend(ROSENBROCK, START, rule="heavy-ball", step=1e-3, maxiter=STEPS),
+        ),
     ]
 
 
@@ -43,7 +46,8 @@ def draw(target: Path) -> None:
         ax.contour(x, y, np.log10(f + 1e-3), levels=18, cmap="viridis", linewidths=0.7)
         points = result.points
         ax.plot(points[:, 0], points[:, 1], "-", color=colour, linewidth=1.4)
-        ax.plot(points[::max(1, len(points) // 40), 0], points[::max(1, len(points) // 40), 1], "o", color=colour, markersize=2.5)
+        markers = points[:: max(1, len(points) // 40)]  # about 40 dots: where the path lingers, they gather
+        ax.plot(markers[:, 0], markers[:, 1], "o", color=colour, markersize=2.5)
         ax.plot(*START, "o", color="white", markeredgecolor="black", zorder=3)
         ax.plot(1, 1, "*", color="black", markersize=10, zorder=3)
         ax.set_xlim(-2, 2)
