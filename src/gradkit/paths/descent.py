@@ -181,34 +181,11 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
     elif tol.maxiter == 0:
         status = Status.MAXITER
     while status is None:
-        # Overflow in a step is divergence, reported in the result: not also a warning.
-        with np.errstate(over="ignore", invalid="ignore"):
-            proposal = stepper(x, sign * fx, sign * g)
-        if proposal.failed:
-            status = Status.LINE_SEARCH
+        taken = _step(stepper, objective, sign, x, fx, g, x0, box, tol)
+        if len(taken) == 2:  # (status, detail): no step could be taken
+            status, detail = taken
             break
-        x_new = proposal.x
-        if not np.isfinite(x_new).all():
-            status, detail = Status.DIVERGED, "x is not finite"
-            break
-        distance = _norm(x_new - x0)
-        if distance > tol.blowup * (1 + float(_norm(x0))):
-            status, detail = Status.DIVERGED, f"x grew without bound (|x - x0| = {distance:.3g})"
-            break
-        left = not box.contains(x_new)
-        if left:
-            x_new = box.exit(x, x_new)
-            if np.array_equal(x_new, x):
-                status = Status.BOUNDS
-                break
-            f_new, g_new = objective.value_and_gradient(x_new)
-        elif proposal.value is not None:
-            f_new, g_new = sign * proposal.value, objective.gradient(x_new)
-        else:
-            f_new, g_new = objective.value_and_gradient(x_new)
-        if not np.isfinite(f_new):
-            status, detail = Status.DIVERGED, f"f is not finite at {x_new.tolist()}"
-            break
+        x_new, f_new, g_new, left = taken
         step_norm = float(_norm(x_new - x))
         g_norm = float(_norm(g_new))
         points.append(x_new)
@@ -246,6 +223,35 @@ def _loop(sign, objective: Objective, x0, shape, rule, box: Box, tol: Tolerances
         grad_norms=np.array(norms),
         step_sizes=np.array(sizes),
     )
+
+
+def _step(stepper, objective: Objective, sign: float, x, fx, g, x0, box: Box, tol: Tolerances):
+    """The next point with f and its gradient there and whether it is where the path left the box, or
+    (status, detail) when no step can be taken (the line search failed, x diverged, f is not finite)."""
+    # Overflow in a step is divergence, reported in the result: not also a warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        proposal = stepper(x, sign * fx, sign * g)
+    if proposal.failed:
+        return Status.LINE_SEARCH, ""
+    x_new = proposal.x
+    if not np.isfinite(x_new).all():
+        return Status.DIVERGED, "x is not finite"
+    distance = _norm(x_new - x0)
+    if distance > tol.blowup * (1 + _norm(x0)):
+        return Status.DIVERGED, f"x grew without bound (|x - x0| = {distance:.3g})"
+    left = not box.contains(x_new)
+    if left:
+        x_new = box.exit(x, x_new)
+        if np.array_equal(x_new, x):
+            return Status.BOUNDS, ""
+        f_new, g_new = objective.value_and_gradient(x_new)
+    elif proposal.value is not None:  # the line search evaluated f there already
+        f_new, g_new = sign * proposal.value, objective.gradient(x_new)
+    else:
+        f_new, g_new = objective.value_and_gradient(x_new)
+    if not np.isfinite(f_new):
+        return Status.DIVERGED, f"f is not finite at {x_new.tolist()}"
+    return x_new, f_new, g_new, left
 
 
 def _norm(v: np.ndarray) -> float:
