@@ -25,6 +25,7 @@ from gradkit.function import (
     jacobian,
 )
 from gradkit.grid import curl, differentiate, divergence, gradient, laplacian
+from gradkit.paths import PathResult, ascend, descend
 from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
@@ -52,11 +53,14 @@ __all__ = [
     "ExpressionVector",
     "FormulaError",
     "GradientCheck",
+    "PathResult",
     "Result",
     "__version__",
+    "ascend",
     "check_grad",
     "curl",
     "derivative",
+    "descend",
     "differentiate",
     "directional",
     "divergence",

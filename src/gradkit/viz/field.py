@@ -1,4 +1,4 @@
-"""Heat map, contours, gradient arrows at true data-space angles, streamlines and ascent paths."""
+"""Heat map, contours, gradient arrows at true data-space angles and gradient flow lines."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class Sampled:
     values: np.ndarray  # (len(ys), len(xs)), rows along y
     gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
     label: str
+    expression: object | None = None  # the Expression in (x, y) for formulas: exact flow lines and paths
 
 
 @dataclass
@@ -55,7 +56,12 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
         partials = expression.gradient()
         values = expression.evaluate(X, Y)
         return Sampled(
-            xs, ys, values, lambda x, y: (partials[0].evaluate(x, y), partials[1].evaluate(x, y)), str(expression)
+            xs,
+            ys,
+            values,
+            lambda x, y: (partials[0].evaluate(x, y), partials[1].evaluate(x, y)),
+            str(expression),
+            expression,
         )
     if not callable(f):
         raise TypeError(
@@ -95,7 +101,9 @@ def field(
     contours : bool
         Contour lines.
     streamlines : bool
-        Streamlines of the gradient field.
+        Gradient flow lines (``gradkit.paths.flow_lines``: dx/dt = grad f integrated with error control, exact
+        for formulas, on the sampled grid otherwise), from seeds spread over the region, each followed up
+        and down until it reaches a critical point or leaves the region; drawn as a LineCollection.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
 
@@ -127,16 +135,58 @@ def field(
             sampled.xs, sampled.ys, sampled.values, levels=12, colors="white", linewidths=0.7, alpha=0.8
         )
     quiver = _arrows(ax, sampled, arrows) if vectors else None
-    stream = None
-    if streamlines:
-        gx, gy = sampled.gradient(*np.meshgrid(sampled.xs, sampled.ys))
-        stream = ax.streamplot(sampled.xs, sampled.ys, gx, gy, color="white", linewidth=0.6, density=1.2)
+    stream = _flow_lines(ax, sampled) if streamlines else None
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return FieldPlot(ax, image, colorbar, drawn_contours, quiver, stream, sampled)
+
+
+def _flow_lines(ax, sampled: Sampled, seeds: int = 9, cells: int = 30):
+    from matplotlib.collections import LineCollection
+
+    from gradkit.paths import flow_lines
+
+    xs, ys = sampled.xs, sampled.ys
+    source = (
+        {"f": sampled.expression} if sampled.expression is not None else {"f": sampled.values.T, "coords": (xs, ys)}
+    )
+    gx, gy = (np.asarray(g, dtype=np.float64) for g in sampled.gradient(*np.meshgrid(xs[::8], ys[::8])))
+    speed = np.hypot(gx, gy)
+    top = float(speed[np.isfinite(speed)].max(initial=0.0))
+    if top == 0:
+        return ax.add_collection(LineCollection([], colors="white"))
+    # A line ends where the field is a thousandth of its fastest: on the picture, at the critical point. At
+    # that speed or more, a line ten diagonals long takes at most t_max.
+    gtol = 1e-3 * top
+    t_max = 10 * np.hypot(xs[-1] - xs[0], ys[-1] - ys[0]) / gtol
+    margin_x, margin_y = (xs[-1] - xs[0]) / (2 * seeds), (ys[-1] - ys[0]) / (2 * seeds)
+    sx, sy = np.meshgrid(
+        np.linspace(xs[0] + margin_x, xs[-1] - margin_x, seeds), np.linspace(ys[0] + margin_y, ys[-1] - margin_y, seeds)
+    )
+    starts = np.column_stack([sx.ravel(), sy.ravel()])
+    options = dict(t_max=t_max, gtol=gtol, bounds=[(xs[0], xs[-1]), (ys[0], ys[-1])], rtol=1e-6, atol=1e-9, **source)
+    with np.errstate(all="ignore"):
+        up = flow_lines(ascent=True, starts=starts, **options)
+        down = flow_lines(ascent=False, starts=starts, **options)
+    # Like matplotlib's streamplot, skip a seed that an earlier line already passed through.
+    visited = np.zeros((cells, cells), dtype=bool)
+
+    def cell(points):
+        i = np.clip(((points[:, 1] - ys[0]) / (ys[-1] - ys[0]) * cells).astype(int), 0, cells - 1)
+        j = np.clip(((points[:, 0] - xs[0]) / (xs[-1] - xs[0]) * cells).astype(int), 0, cells - 1)
+        return i, j
+
+    segments = []
+    for start, rising, falling in zip(starts, up, down):
+        if visited[cell(start[np.newaxis])].any():
+            continue
+        line = np.vstack([falling.points[::-1], rising.points[1:]])
+        visited[cell(line)] = True
+        segments.append(line)
+    return ax.add_collection(LineCollection(segments, colors="white", linewidths=0.7, alpha=0.9))
 
 
 def _arrows(ax, sampled: Sampled, count: int):
@@ -169,66 +219,11 @@ def _arrows(ax, sampled: Sampled, count: int):
     )
 
 
-def path(
-    f: object,
-    start: tuple[float, float],
-    *,
-    ascent: bool = True,
-    step: float = 0.1,
-    steps: int = 100,
-    momentum: float = 0.0,
-    xlim=(-2.0, 2.0),
-    ylim=(-2.0, 2.0),
-    ax=None,
-) -> np.ndarray:
-    """Follow the gradient from `start` (ascent, or descent with ``ascent=False``) and draw the path.
-
-    Plain gradient steps ``p += step * grad f(p)`` (``-=`` for descent), with optional heavy-ball
-    `momentum`. Returns the points, shape ``(k, 2)``; stops early when the gradient vanishes or the path
-    leaves the region. With `ax`, the path is drawn on it.
-
-    Examples
-    --------
-    >>> import gradkit as gk
-    >>> points = gk.plot.path("exp(-x^2)*exp(-y^2)", (1.0, -0.5), step=0.5, steps=200)
-    >>> bool(abs(points[-1]).max() < 1e-3)
-    True
-    """
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
-    if step <= 0 or steps < 1:
-        raise ValueError("step must be positive and steps at least 1")
-    point = _start(start)
-    sampled = sample(f, xlim, ylim, n=64)
-    sign = 1.0 if ascent else -1.0
-    velocity = np.zeros(2)
-    points = [point.copy()]
-    for _ in range(steps):
-        gx, gy = (float(np.asarray(g)) for g in sampled.gradient(np.array(point[0]), np.array(point[1])))
-        if not np.isfinite(gx + gy) or np.hypot(gx, gy) < 1e-12:
-            break
-        velocity = momentum * velocity + sign * step * np.array([gx, gy])
-        point = point + velocity
-        points.append(point.copy())
-        if not (xlim[0] <= point[0] <= xlim[1] and ylim[0] <= point[1] <= ylim[1]):
-            break
-    trail = np.array(points)
-    if ax is not None:
-        ax.plot(trail[:, 0], trail[:, 1], "-o", color="#ff6f3c", markersize=2.5, linewidth=1.5)
-        ax.plot(*trail[0], "o", color="white", markeredgecolor="black")
-    return trail
-
-
 def _expression(f: object):
-    from gradkit.symbolic import Expression, FormulaError
+    # Kept under this name: the explorer imports it.
+    from gradkit.paths.plane import plane_expression
 
-    expression = f if isinstance(f, Expression) else Expression(f)
-    used = set(expression.variables)
-    if used <= {"x", "y"}:
-        return Expression._from_tree(expression.expr, ("x", "y"), expression.text)
-    if len(used) == 2:
-        return expression
-    raise FormulaError(f"a field needs a formula in two variables (x and y), got {expression.variables}")
+    return plane_expression(f)
 
 
 def _real(values: object, name: str) -> np.ndarray:
