@@ -244,6 +244,31 @@ def test_path_with_a_parameter_descends_to_its_minimum(client):
     assert points[-1] == pytest.approx([0.75, 0.0], abs=1e-5)
 
 
+def test_path_is_torchs_heavy_ball_and_says_why_it_stopped(client):
+    torch = pytest.importorskip("torch")
+    payload = {"formula": "x^2 + 3*y^2", "start": [1.0, -0.5], "step": 0.05, "steps": 50, "momentum": 0.6}
+    answer = client.post("/api/path", json={**payload, "ascent": False}).json()
+    p = torch.tensor([1.0, -0.5], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([p], lr=0.05, momentum=0.6)
+    expected = [p.detach().numpy().copy()]
+    for _ in range(50):
+        optimizer.zero_grad()
+        (p[0] ** 2 + 3 * p[1] ** 2).backward()
+        optimizer.step()
+        expected.append(p.detach().numpy().copy())
+    np.testing.assert_allclose(answer["points"], expected, atol=1e-14)
+    x, y = np.array(answer["points"]).T
+    np.testing.assert_allclose(answer["values"], x**2 + 3 * y**2, rtol=1e-14)
+    assert answer["reason"] == "maxiter"
+    up = client.post("/api/path", json={"formula": GAUSSIAN, "start": [1.0, -0.5], "step": 0.5, "steps": 200}).json()
+    assert up["reason"] == "gradient" and up["values"][-1] == pytest.approx(1.0)
+    wild = {"formula": "x^2 + y^2", "start": [1.0, 1.0], "step": 1.5, "steps": 100, "ascent": False}
+    answer = client.post("/api/path", json=wild).json()
+    assert answer["reason"] == "diverged" and "grew without bound" in answer["message"]
+    nowhere = client.post("/api/path", json={"formula": "log(x) + y", "start": [-1.0, 0.0], "steps": 10}).json()
+    assert nowhere["values"] == [None] and nowhere["points"] == [[-1.0, 0.0]] and nowhere["reason"] == "diverged"
+
+
 # --- refusals: 4xx, small JSON, never the input ---------------------------------------------------------------
 
 

@@ -109,30 +109,49 @@ def path(
     momentum: float,
     ascent: bool,
 ) -> dict:
-    """A gradient ascent or descent path (optionally with momentum), with f at each point."""
+    """A gradient ascent or descent path (heavy ball; plain steps at momentum 0), with f at each point and
+    why it stopped, from `gradkit.paths`' loop on the exact gradient."""
+    from gradkit.paths import ascend, descend
+    from gradkit.paths.rules import HeavyBall
+    from gradkit.paths.stopping import Status
+
     prepared, values = _ready(formula, axes, params)
-    gradient = prepared.partials
-    sign = 1.0 if ascent else -1.0
-    point, velocity = np.array(start, dtype=float), np.zeros(2)
-    points = [point.copy()]
+
+    def f(point: np.ndarray) -> float:
+        return float(_evaluate_full(prepared.expression, point[:1], point[1:], values)[0])
+
+    def gradient(point: np.ndarray) -> np.ndarray:
+        return np.array([float(_evaluate_full(d, point[:1], point[1:], values)[0]) for d in prepared.partials])
+
+    follow = ascend if ascent else descend
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            g = np.array([float(_evaluate_full(d, point[:1], point[1:], values)[0]) for d in gradient])
-            if not np.all(np.isfinite(g)) or np.hypot(*g) < 1e-12:
-                break
-            velocity = momentum * velocity + sign * step * g
-            point = point + velocity
-            if not np.all(np.isfinite(point)) or np.abs(point).max() > 1e12:
-                break
-            points.append(point.copy())
-        trail = np.array(points)
-        f = _evaluate_full(prepared.expression, trail[:, 0], trail[:, 1], values)
+        if not np.isfinite(f(np.asarray(start, dtype=float))):
+            points, status, message = np.array([start], dtype=float), Status.DIVERGED, "f is not finite at the start"
+        else:
+            result = follow(
+                f,
+                np.asarray(start, dtype=float),
+                jac=gradient,
+                rule=HeavyBall(step=step, momentum=momentum),
+                maxiter=steps,
+                gtol=PATH_GTOL,
+            )
+            points, status, message = result.points, Status(result.status), result.message
+        trail = np.asarray(points, dtype=float)
+        f_values = _evaluate_full(prepared.expression, trail[:, 0], trail[:, 1], values)
     return {
         "axes": list(prepared.axes),
         "params": dict(zip(prepared.parameters, values)),
         "points": trail.tolist(),
-        "values": [v if np.isfinite(v) else None for v in f.tolist()],
+        "values": [v if np.isfinite(v) else None for v in f_values.tolist()],
+        "status": int(status),
+        "reason": status.name.lower(),
+        "message": message,
     }
+
+
+#: Below this gradient norm a path has arrived (the page draws nothing shorter than a pixel anyway).
+PATH_GTOL = 1e-12
 
 
 def _ready(formula: str, axes: tuple[str, str] | None, params: Mapping[str, float]) -> tuple[Prepared, list[float]]:
