@@ -9,7 +9,6 @@ import {
 } from "./draw.js";
 import { mathElement, partialLabel } from "./notation.js";
 import { digitsForSpan, format } from "./numbers.js";
-import { followGradient } from "./path.js";
 import { downloadPicture } from "./picture.js";
 import { defaultParameter, renderSliders } from "./sliders.js";
 import { compilePoint } from "./tree.js";
@@ -399,7 +398,11 @@ function pathSettings() {
   return settings;
 }
 
-function drawPathFrom([x, y]) {
+// The path comes from the server's /api/path, which runs gradkit's descent loop (gk.ascend / gk.descend, heavy
+// ball) on the exact gradient and says why it stopped; the latest request wins.
+let pathRequests = 0;
+
+async function drawPathFrom([x, y]) {
   if (!state.f) return;
   let settings;
   try {
@@ -408,7 +411,26 @@ function drawPathFrom([x, y]) {
     $("path-summary").textContent = `No path: ${error.message}`;
     return;
   }
-  const path = followGradient(state.f, state.gradient, [x, y], settings);
+  const request = ++pathRequests;
+  const params = Object.fromEntries(
+    state.letters.filter((name) => !state.axes.includes(name)).map((name) => [name, state.params.get(name).value]),
+  );
+  let answer;
+  try {
+    answer = await post("/api/path", {
+      formula: state.formula,
+      axes: state.axes,
+      params,
+      start: [x, y],
+      ...settings,
+    });
+  } catch (error) {
+    if (request === pathRequests) $("path-summary").textContent = `No path: ${error.message}`;
+    return;
+  }
+  if (request !== pathRequests) return;
+  const values = answer.values.map((v) => (v === null ? NaN : v));
+  const path = { start: [x, y], points: answer.points, values };
   state.path = path;
   redraw();
   drawCurve($("path-curve"), path.values);
@@ -416,12 +438,13 @@ function drawPathFrom([x, y]) {
   const summary = $("path-summary");
   summary.dataset.endX = String(endX);
   summary.dataset.endY = String(endY);
-  summary.dataset.values = JSON.stringify(path.values.slice(0, 200).map((v) => (Number.isFinite(v) ? v : null)));
+  summary.dataset.reason = answer.reason;
+  summary.dataset.values = JSON.stringify(answer.values.slice(0, 200));
   const dx = digitsForSpan(endX, state.xlim[1] - state.xlim[0]);
   const dy = digitsForSpan(endY, state.ylim[1] - state.ylim[0]);
   summary.textContent = `${path.points.length - 1} steps from (${format(x, dx)}, ${format(y, dy)}) to ` +
     `(${format(endX, dx)}, ${format(endY, dy)}); f went from ${format(path.values[0])} to ` +
-    `${format(path.values[path.values.length - 1])}.`;
+    `${format(path.values[path.values.length - 1])}. Stopped: ${answer.message.replace(/\.$/, "")}.`;
   document.body.dataset.pathsDrawn = String(Number(document.body.dataset.pathsDrawn ?? 0) + 1);
   writeUrl();
 }
