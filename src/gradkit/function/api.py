@@ -17,6 +17,7 @@ import numpy as np
 from gradkit.function import autodiff, native
 from gradkit.function.complex_step import complex_columns
 from gradkit.function.evaluate import check_vectorized
+from gradkit.function.exact import as_function, check_exact_options, exact_directional, exact_jacobian, is_formula
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
 from gradkit.function.problem import (
     Problem,
@@ -25,7 +26,9 @@ from gradkit.function.problem import (
     check_callable,
     check_method,
     check_tolerances,
+    floating_type,
     prepare,
+    resolved_atol,
     wrt_indices,
 )
 from gradkit.function.result import Result
@@ -205,11 +208,17 @@ def _derivative_of(
     full_output=False,
     scalar=False,
 ):
-    check_callable(f)
     check_method(method)
     accuracy = check_accuracy(accuracy)
-    rtol, atol = check_tolerances(rtol, atol)
+    rtol, atol = check_tolerances(rtol, atol, floating_type(x))
     check_vectorized(vectorized)
+    if is_formula(f):
+        if method == "auto":
+            check_exact_options(step=step, bounds=bounds, backend=backend)
+            indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
+            return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output)
+        f = as_function(f)
+    check_callable(f)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step, accuracy=accuracy)
         f = autodiff.OnePoint(f) if vectorized else f
@@ -236,6 +245,7 @@ def _derivative_of(
             f"grad needs f to return a single number, got shape {problem.f0.shape}; use gk.jacobian for vector "
             "output (or reduce f to a scalar)"
         )
+    atol = resolved_atol(atol, rtol, problem.f0, problem.x0[problem.coords])
     columns = _columns(problem, method, accuracy, rtol, atol, full_output)
     return finish(problem, columns, method, rtol, atol, full_output)
 
@@ -246,7 +256,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
         empty = np.empty((0, *f0.shape))
         return Columns(empty, empty.copy(), np.zeros(0, dtype=bool))
     if method == "complex":
-        return complex_columns(ev, x0, f0, coords, problem.step)
+        return complex_columns(ev, x0, f0, coords, problem.step, problem.bounds)
     if method in ("central", "forward", "backward"):
         # the error estimate costs one more point per coordinate: only where it is returned
         return fixed_columns(
@@ -318,8 +328,12 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     >>> round(float(gk.directional(f, [1.0, 2.0], [1.0, 1.0])), 10)
     5.0
     """
-    check_callable(f)
     check_method(method)
+    if is_formula(f) and method == "auto":
+        check_exact_options(**{k: options.get(k) for k in ("step", "bounds", "backend")})
+        return exact_directional(f, x, v, full_output=full_output)
+    f = as_function(f) if is_formula(f) else f
+    check_callable(f)
     args = options.pop("args", ())
     kwargs = options.pop("kwargs", None) or {}
     backend = options.pop("backend", None)

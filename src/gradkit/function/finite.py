@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gradkit.function.evaluate import Evaluator, NotRealError
+from gradkit.function.evaluate import FLOAT32_EPS, Evaluator, NotRealError
 from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayed
 from gradkit.function.smoothness import curvature_kinks, kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
@@ -69,8 +69,9 @@ def fixed_columns(
     is not finite at a stencil point takes a one-sided stencil on the other side.
     """
     x = x0[coords]
-    h = fixed_step(x, 1, accuracy) if step is None else step[coords]
-    h = (x + h) - x  # a step that x + h represents exactly
+    single = ev.point_type is not None  # a float32 x: steps for single precision, exact in it
+    h = fixed_step(x, 1, accuracy, FLOAT32_EPS if single else EPS) if step is None else step[coords]
+    h = ((x + h).astype(np.float32).astype(np.float64) if single else x + h) - x  # a step x + h represents
     chosen = [scheme] * len(coords)
     notes: list[str] = []
     if bounds is None:

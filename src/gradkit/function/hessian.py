@@ -10,6 +10,7 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import check_vectorized
+from gradkit.function.exact import as_function, check_exact_options, exact_jacobian, is_formula
 from gradkit.function.finite import Columns
 from gradkit.function.problem import (
     Problem,
@@ -17,7 +18,9 @@ from gradkit.function.problem import (
     check_callable,
     check_method,
     check_tolerances,
+    floating_type,
     prepare,
+    resolved_atol,
     wrt_indices,
 )
 from gradkit.function.richardson import extrapolate, nth_step
@@ -77,9 +80,15 @@ def hessian(
     array([[3.e+06, 0.e+00],
            [0.e+00, 2.e+00]])
     """
-    check_callable(f)
     check_method(method, ("auto", "ad", "central", "richardson"))
-    rtol, atol = check_tolerances(rtol, atol)
+    rtol, atol = check_tolerances(rtol, atol, floating_type(x))
+    if is_formula(f):
+        if method == "auto":
+            check_exact_options(step=step, bounds=bounds, backend=backend)
+            indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
+            return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output, hessian=True)
+        f = as_function(f)
+    check_callable(f)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step)
         f = autodiff.OnePoint(f) if check_vectorized(vectorized)[0] else f
@@ -102,6 +111,7 @@ def hessian(
     )
     if problem.f0.shape != ():
         raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
+    atol = resolved_atol(atol, rtol, problem.f0, problem.x0[problem.coords], order=2)
     failed = np.zeros(len(problem.coords), dtype=bool)
     value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol, failed)
     if np.count_nonzero(failed):
@@ -313,7 +323,7 @@ def _second_differences(
     values = ev.many(np.concatenate(points))
     at_near, at_far = values[:m], values[m : 2 * m]
     pp, pm, mp, mm = np.split(values[2 * m :], 4) if len(i) else ([], [], [], [])
-    matrix, noise = np.empty((m, m)), np.empty((m, m))
+    matrix, noise = np.empty((m, m), dtype=np.result_type(values.dtype, np.float64)), np.empty((m, m))
     if not all_finite(values):
         failed |= ~np.isfinite(at_near) | ~np.isfinite(at_far)
         for part in (pp, pm, mp, mm):

@@ -29,8 +29,8 @@ def finish(
     `normwise`: rtol is relative to the largest |value| (a Hessian's zero elements carry the rounding of
     f, which is small next to its other elements).
     """
-    value = assemble(problem, columns.value)
-    error = assemble(problem, columns.error)
+    value = _typed(assemble(problem, columns.value), problem.dtype)
+    error = _typed(assemble(problem, columns.error), problem.dtype)
     magnitude = np.full_like(value, np.abs(value).max(initial=0.0)) if normwise else value
     fine = all_true(within(magnitude, error, rtol, atol)) if columns.estimated else True
     success = fine and not np.count_nonzero(columns.suspect)
@@ -51,21 +51,11 @@ def finish(
     return value
 
 
-def elementwise_verdict(
-    value, error, nfev: int, method: str, rtol: float, atol: float, full_output: bool, notes: list[str] = ()
-):
-    """`finish` for `derivative`'s arrays of x's shape."""
-    success = all_true(within(value, error, rtol, atol))
-    notes = list(dict.fromkeys(notes))
-    if not success:
-        notes.append("the error estimate exceeds atol + rtol*|value|")
-    message = "; ".join(notes) if notes else "converged within tolerance"
-    value = value[()] if np.ndim(value) == 0 else value
-    if full_output:
-        return Result(np.asarray(value), np.asarray(error), nfev, method, success, message)
-    if not success:
-        warn_inaccurate(method, message)
-    return value
+def _typed(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Values in the results' floating type (complex values in its complex counterpart)."""
+    if dtype == np.float64:
+        return values
+    return values.astype(np.result_type(dtype, np.complex64) if np.iscomplexobj(values) else dtype)
 
 
 def assemble(problem: Problem, columns: np.ndarray) -> np.ndarray:
