@@ -150,9 +150,10 @@ def test_derivative_orders_5_to_10(method):
 
 @pytest.mark.parametrize("side", ["forward", "backward"])
 def test_derivative_one_sided(side):
-    """Orders 1-4 with every step on one side of x (bounds=, finding 4), float64: honest, and mostly
-    successful."""
-    derivative_sweep("richardson", np.float64, range(1, 5), side=side).check(min_success=0.5)
+    """Orders 1-4 with every step on one side of x (bounds=, finding 4), float64: honest; orders 1-2 mostly
+    successful (one-sided differences of orders 3-4 rarely reach rtol 1e-8, and need not)."""
+    derivative_sweep("richardson", np.float64, range(1, 3), side=side).check(min_success=0.8)
+    derivative_sweep("richardson", np.float64, range(3, 5), side=side).check()
 
 
 @pytest.mark.slow

@@ -13,6 +13,9 @@ differs on purpose the test says how and why. The differences that recur:
 - scipy's `order` is the order of accuracy of its finite-difference formula (it computes first derivatives
   only); gradkit's `order` is the order of the derivative. scipy's `order` is gradkit's `accuracy` of
   method="central", and the default Richardson method has no such knob (it extrapolates as far as f allows).
+- Not ported, for want of a counterpart: test_maxiter_callback (no `maxiter`, no `callback`),
+  test_flags_preserve_shape (per-output status codes of one call; gradkit's `jacobian` judges a call as a
+  whole, and its per-element results belong to the elementwise `derivative`, ported in test_flags).
 - gradkit reports errors by raising (`TypeError`/`ValueError` naming the argument) where scipy returns a
   status code, and returns plain arrays or a `Result`, not a scipy `_RichResult`.
 """
@@ -188,12 +191,28 @@ def test_step_direction_nan_redo():
     assert np.all(np.abs(r.value - np.exp(x)) <= r.error)
 
 
-def test_vectorized_args():
-    """scipy TestDerivative.test_vectorized_step_direction_args: d/dx x**p = p x**(p-1) for x in 1..4 and
-    p in (2, 3), with p passed through args. gradkit's f must return x's shape, so x and p are broadcast
-    to one shape first; the step directions (-1, 0, 1) become bounds that exclude the other side."""
+def powers():
+    """scipy's test_vectorized_step_direction_args points and exponents, broadcast to one (4, 3, 2) shape:
+    gradkit's f must return x's shape."""
     x = np.broadcast_to(np.reshape([1.0, 2.0, 3.0, 4.0], (-1, 1, 1)), (4, 3, 2)).copy()
     p = np.broadcast_to(np.reshape([2.0, 3.0], (1, 1, -1)), (4, 3, 2)).copy()
+    return x, p
+
+
+def test_vectorized_args():
+    """scipy TestDerivative.test_vectorized_step_direction_args, without step directions: d/dx x**p =
+    p x**(p-1) for x in 1..4 and p in (2, 3), p passed through args as an array of x's shape (each element
+    of x gets its own p)."""
+    x, p = powers()
+    r = gk.derivative(lambda x, p: x**p, x, args=(p,), full_output=True)
+    np.testing.assert_allclose(r.value, p * x ** (p - 1), rtol=RTOL64)
+    assert np.all(per_element(r, x.shape))
+
+
+def test_vectorized_step_direction_args():
+    """scipy TestDerivative.test_vectorized_step_direction_args: as test_vectorized_args, with the step
+    directions (-1, 0, 1) along the second axis, which are bounds excluding the other side here."""
+    x, p = powers()
     side = np.broadcast_to(np.reshape([-1, 0, 1], (1, -1, 1)), (4, 3, 2))
     lower = np.where(side == 1, x, -np.inf)
     upper = np.where(side == -1, x, np.inf)
