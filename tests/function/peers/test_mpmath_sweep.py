@@ -74,9 +74,10 @@ class Sweep:
 
     def add(self, case, value, error, success, truth, eps, moved=0.0):
         """`moved`: how far rounding x moves the truth (eps |x| times the next derivative), per element."""
+        shape = np.shape(value)
+        success = np.broadcast_to(np.asarray(success), shape).ravel()
+        moved = np.broadcast_to(np.asarray(moved, dtype=float), shape).ravel()
         value, error, truth = (np.asarray(a, dtype=np.complex128).ravel() for a in (value, error, truth))
-        success = np.broadcast_to(np.asarray(success), np.shape(value)).ravel()
-        moved = np.broadcast_to(np.asarray(moved, dtype=float), np.shape(value)).ravel()
         for v, e, s, t, m in zip(value, np.abs(error), success, truth, moved):
             self.rows.append((case, v, float(e), bool(s), t, 4 * eps * (abs(t) + abs(v) + m)))
 
@@ -227,14 +228,28 @@ def partials(name: str, point: np.ndarray, mp_f=None) -> tuple[np.ndarray, np.nd
     return _PARTIALS[key]
 
 
-def multi_sweep(kind: str, method: str, dtype, functions=None, **options) -> Sweep:
-    sweep = Sweep(f"{kind} method={method} dtype={np.dtype(dtype).name} {options or ''}")
+DIRECTIONS = {2: np.array([0.6, -0.8]), 3: np.array([2.0, -1.0, 2.0]) / 3}
+
+
+def scaled(f, scale):
+    return f if scale == 1 else (lambda p: scale * f(p))
+
+
+def multi_sweep(kind: str, method: str, dtype, functions=None, scale: float = 1.0, **options) -> Sweep:
+    """`kind` ("grad", "jacobian", "hessian" or "directional" along DIRECTIONS) of every function, times
+    `scale`, at MULTI_POINTS."""
+    sweep = Sweep(f"{kind} method={method} dtype={np.dtype(dtype).name} scale={scale:g} {options or ''}")
     eps = float(np.finfo(dtype).eps)
     for name, (f, mp_f, dim) in (functions or MULTI).items():
+        f = scaled(f, scale)
         for point in MULTI_POINTS[dim]:
             x = point.astype(dtype)
-            grad, hess = partials(name, x.astype(np.float64), mp_f)
-            call = {"grad": gk.grad, "jacobian": gk.jacobian, "hessian": gk.hessian}[kind]
+            grad, hess = (scale * a for a in partials(name, x.astype(np.float64), mp_f))
+            call = {"grad": gk.grad, "jacobian": gk.jacobian, "hessian": gk.hessian}.get(kind)
+            if kind == "directional":
+                v = DIRECTIONS[dim].astype(dtype)
+                call = lambda f, x, v=v, **options: gk.directional(f, x, v, **options)  # noqa: E731
+                grad, hess = grad @ v, hess @ v
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
@@ -247,8 +262,30 @@ def multi_sweep(kind: str, method: str, dtype, functions=None, **options) -> Swe
             assert value.dtype == dtype, f"{name}: value dtype {value.dtype} for x {dtype}"
             truth = hess if kind == "hessian" else grad
             # rounding x moves the gradient by eps |x| times the Hessian's row; the Hessian by about its own size
-            moved = (np.abs(x).max() + 1) * np.abs(hess).sum(axis=1) if kind != "hessian" else np.abs(hess).max()
+            moved = (np.abs(x).max() + 1) * np.abs(hess).sum(axis=-1) if kind != "hessian" else np.abs(hess).max()
             sweep.add(f"{name} at {x.tolist()}", value, r.error, r.success, truth, eps, moved)
+    return sweep
+
+
+def jacobian_sweep(method: str, dtype) -> Sweep:
+    """Jacobians of vector-valued f: each function of MULTI stacked with the next one of the same dimension."""
+    sweep = Sweep(f"jacobian method={method} dtype={np.dtype(dtype).name}")
+    eps = float(np.finfo(dtype).eps)
+    names = list(MULTI)
+    for first, second in zip(names, names[1:] + names[:1]):
+        (f, mp_f, dim), (g, mp_g, dim_g) = MULTI[first], MULTI[second]
+        if dim != dim_g:
+            continue
+        for point in MULTI_POINTS[dim]:
+            x = point.astype(dtype)
+            (grad_f, hess_f), (grad_g, hess_g) = (partials(n, point, m) for n, m in ((first, mp_f), (second, mp_g)))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = gk.jacobian(lambda p, f=f, g=g: np.stack([f(p), g(p)]), x, method=method, full_output=True)
+            assert np.asarray(r.value).dtype == dtype and np.shape(r.value) == (2, dim)
+            moved = (np.abs(x).max() + 1) * np.abs(np.stack([hess_f, hess_g])).sum(axis=-1)
+            truth = np.stack([grad_f, grad_g])
+            sweep.add(f"({first}, {second}) at {x.tolist()}", r.value, r.error, r.success, truth, eps, moved)
     return sweep
 
 
@@ -259,6 +296,40 @@ GRAD_METHODS = ["auto", "richardson", "central", "forward", "backward", "complex
 def test_grad(method):
     """Gradients of 8 functions of 2-3 variables at 5 points each, float64."""
     multi_sweep("grad", method, np.float64).check(min_success=0.9 if method in ("auto", "richardson", "complex") else 0)
+
+
+@pytest.mark.parametrize("method", GRAD_METHODS)
+def test_jacobian(method):
+    """Jacobians of 6 vector-valued functions of 2-3 variables at 5 points each, float64."""
+    jacobian_sweep(method, np.float64).check(min_success=0.9 if method in ("auto", "richardson", "complex") else 0)
+
+
+@pytest.mark.parametrize("method", GRAD_METHODS)
+def test_directional(method):
+    """Directional derivatives of 8 functions of 2-3 variables at 5 points each, float64."""
+    multi_sweep("directional", method, np.float64).check(min_success=0.9 if method in ("auto", "richardson") else 0)
+
+
+@pytest.mark.parametrize(
+    "kind, method", [("grad", m) for m in GRAD_METHODS] + [("hessian", "richardson"), ("hessian", "central")]
+)
+def test_tiny_scale(kind, method):
+    """The same functions times 1e-13 (finding 7): every value and derivative is far below the old default
+    atol of 1e-12, so success must come from the error estimate's size relative to f's own scale."""
+    multi_sweep(kind, method, np.float64, scale=1e-13).check()
+
+
+def test_check_grad():
+    """check_grad accepts mpmath's gradient of every function at every point, and rejects it with one
+    component moved by 1e-4 of its size, naming that component."""
+    for name, (f, mp_f, dim) in MULTI.items():
+        for point in MULTI_POINTS[dim]:
+            grad = partials(name, point, mp_f)[0].real
+            assert gk.check_grad(f, lambda p, g=grad: g, point), (name, point)
+            wrong = grad.copy()
+            wrong[-1] += 1e-4 * max(1.0, abs(wrong[-1]))
+            check = gk.check_grad(f, lambda p, g=wrong: g, point)
+            assert not check and check.index == (dim - 1,), (name, point, check)
 
 
 @pytest.mark.parametrize("method", ["auto", "richardson", "central"])
@@ -301,6 +372,7 @@ COMPLEX_VALUED = {
     "exp(ix)y": (lambda p: np.exp(1j * p[0]) * p[1], lambda x, y: mpmath.exp(1j * x) * y, 2),
     "(x+iy)^3": (lambda p: (p[0] + 1j * p[1]) ** 3, lambda x, y: (x + 1j * y) ** 3, 2),
     "i<x,x>": (lambda p: 1j * np.inner(p, p), lambda x, y, z: 1j * (x * x + y * y + z * z), 3),
+    "1e-13 exp(ix)y": (lambda p: 1e-13 * np.exp(1j * p[0]) * p[1], lambda x, y: 1e-13 * mpmath.exp(1j * x) * y, 2),
     "log(2+x)+i sin(yz)": (
         lambda p: np.log(2 + p[0]) + 1j * np.sin(p[1] * p[2]),
         lambda x, y, z: mpmath.log(2 + x) + 1j * mpmath.sin(y * z),
