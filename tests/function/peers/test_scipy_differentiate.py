@@ -99,6 +99,7 @@ def test_vectorization(method, accuracy, shape):
         tolerance = np.asarray(r.error)[index] + alone.error
         assert abs(np.asarray(r.value)[index] - alone.value) <= tolerance
         assert bool(success[index]) == bool(alone.success)
+        assert np.asarray(r.status)[index] == np.asarray(alone.status)
         assert np.asarray(r.nfev)[index] >= np.asarray(alone.nfev)
 
 
@@ -127,6 +128,11 @@ def test_flags():
     assert not success[2] or abs(r.value[2] - np.e) <= r.error[2]
     assert np.isnan(r.value[3])
     assert np.isfinite(r.value[:3]).all()
+    # gradkit's status codes (docs: 0 success, -1 tolerance not met, -2 not differentiable, -3 not finite)
+    # say the same per element: scipy's _EVALUEERR for the NaN element is gradkit's -3
+    status = np.asarray(r.status)
+    assert status.shape == (4,) and np.array_equal(status == 0, success)
+    assert status[3] == -3
 
 
 def test_preserve_shape():
