@@ -127,7 +127,8 @@ def test_high_order_derivative_cos_complex():
 
 
 @pytest.mark.parametrize("method", ["complex", "central", "forward", "backward"])
-@settings(max_examples=15, deadline=None)
+# derandomized: the same bounded examples on every run, so that a failure reproduces
+@settings(max_examples=15, deadline=None, derandomize=True)
 @given(x=st.floats(min_value=0, max_value=10))
 @example(x=7.6564547238847105)
 @example(x=8.9428143931508)
@@ -231,7 +232,7 @@ ONE_STEP = ["central", "forward", "backward"]
 HESSIAN_METHODS = ["central", "forward", "backward", "one-step central"]
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, derandomize=True)
 @given(st.floats(min_value=-1000, max_value=1000))
 def test_scalar_to_vector(val):
     """numdifftools TestJacobian.test_scalar_to_vector: the Jacobian of x -> (x, x^2, x^3) is (1, 2x, 3x^2)
@@ -385,7 +386,7 @@ def test_hessdiag_default_step(method):
     honest(r, np.diag([0.0, 2.0, 18.0]))
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, derandomize=True)
 @given(st.tuples(st.floats(-100, 100), st.floats(-100, 100), st.floats(-100, 100)))
 @example((0.0, 16.003907623933742, 68.02057249966789))
 @example((1.0, 2.0, 3.0))
