@@ -29,6 +29,7 @@ from gradkit.function.problem import (
     floating_type,
     prepare,
     resolved_atol,
+    retry_atol,
     wrt_indices,
 )
 from gradkit.function.result import Result
@@ -245,9 +246,14 @@ def _derivative_of(
             f"grad needs f to return a single number, got shape {problem.f0.shape}; use gk.jacobian for vector "
             "output (or reduce f to a scalar)"
         )
-    atol = resolved_atol(atol, rtol, problem.f0, problem.x0[problem.coords])
     columns = _columns(problem, method, accuracy, rtol, atol, full_output)
+    atol = resolved_atol(atol, rtol, _size(problem), problem.x0[problem.coords])
     return finish(problem, columns, method, rtol, atol, full_output)
+
+
+def _size(problem: Problem) -> float:
+    """f's size near x: the largest finite |f| at x and at the points evaluated."""
+    return max(float(np.abs(problem.f0).max(initial=0.0)), problem.evaluator.magnitude)
 
 
 def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_output: bool) -> Columns:
@@ -275,7 +281,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
     # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
     # were too coarse for it; the more certain estimate is kept.
-    unsure = _unsure(columns, rtol, atol)
+    unsure = _unsure(columns, rtol, retry_atol(atol))
     if problem.step is not None or not np.count_nonzero(unsure):
         return columns
     again = np.flatnonzero(unsure & rescalable(x0[coords]))

@@ -23,6 +23,7 @@ from gradkit.function.problem import (
     check_method,
     check_tolerances,
     resolved_atol,
+    retry_atol,
 )
 from gradkit.function.result import Result
 from gradkit.function.smoothness import CURVATURE_KINKED, GROWING, KINKED
@@ -95,8 +96,8 @@ def derivative(
     >>> bool(abs(r.value + np.cos(0.5)) <= r.error)
     True
     >>> r = gk.derivative(np.log, np.array([-1.0, 1.0, 2.0]), full_output=True)
-    >>> r.value.tolist()[1:], r.success.tolist(), r.status.tolist()
-    ([1.0, 0.5], [False, True, True], [-3, 0, 0])
+    >>> np.round(r.value, 12).tolist(), r.success.tolist(), r.status.tolist()
+    ([nan, 1.0, 0.5], [False, True, True], [-3, 0, 0])
     """
     check_method(method, ("auto", "richardson", "central", "complex", "ad"))
     order = check_order(order)
@@ -140,7 +141,8 @@ def derivative(
             _fixed(sampler, el, order, accuracy, step, box, answer)
         else:
             _adaptive(sampler, el, order, step, box, answer, rtol, atol)
-    atol = resolved_atol(atol, rtol, f0, flat, order, elementwise=True)
+    size = np.maximum(np.where(np.isfinite(f0), np.abs(f0), 0.0), answer.magnitude)  # f's size near each x
+    atol = resolved_atol(atol, rtol, size, flat, order, elementwise=True)
     return answer.finish(point.shape, dtype, sampler.nfev, method, rtol, atol, full_output)
 
 
@@ -166,6 +168,7 @@ class _Answer:
         self.value = np.full(n, np.nan, dtype=np.result_type(dtype, np.float64))
         self.error = np.full(n, np.inf)
         self.status = np.zeros(n, dtype=np.int64)
+        self.magnitude = np.zeros(n)  # the largest finite |f| at the points of the step used
         self.above = np.zeros(n, dtype=bool)  # f was not finite above (below) x in the steps used
         self.below = np.zeros(n, dtype=bool)
         self.notes: dict[str, np.ndarray] = {}
@@ -191,7 +194,7 @@ class _Answer:
         self.note(np.flatnonzero(self.status == INACCURATE), "the error estimate exceeds atol + rtol*|value|")
         self.value[self.status == NOT_FINITE] = np.nan
         success = self.status == CONVERGED
-        parts = [f"{text} ({_where(mask, shape)})" for text, mask in self.notes.items()]
+        parts = [f"{text} ({_where(mask, shape)})" for text, mask in self.notes.items() if mask.any()]
         message = "; ".join(parts) if parts else "converged within tolerance"
         kind = np.result_type(dtype, self.value.dtype) if np.iscomplexobj(self.value) else dtype
         value = self.value.astype(kind).reshape(shape)
@@ -231,6 +234,7 @@ def _complex(sampler: Sampler, el: Elements, step, box, answer: _Answer) -> None
     answer.fail(el.idx[~np.isfinite(value)], NOT_FINITE, "f is not finite at the complex step")
     check = _Answer(len(answer.status), np.float64)
     _fixed(sampler, el, 1, 2, None, box, check)
+    answer.magnitude[el.idx] = check.magnitude[el.idx]
     wrong = disagrees(value, error, check.value[el.idx], check.error[el.idx])
     answer.fail(el.idx[wrong], NOT_DIFFERENTIABLE, NOT_ANALYTIC)
     answer.error[el.idx[wrong]] = np.maximum(error[wrong], np.abs(value - check.value[el.idx])[wrong])
@@ -254,6 +258,7 @@ def _fixed(sampler: Sampler, el: Elements, order: int, accuracy: int, step, box,
             error = np.abs(fine.value - coarse.value) + 4 * fine.noise
         ok = np.isfinite(fine.value) & np.isfinite(error)
         answer.set(part.idx, fine.value, np.where(ok, error, np.inf))
+        answer.magnitude[part.idx] = np.maximum(fine.magnitude, coarse.magnitude)
         return ok, fine.above | coarse.above, fine.below | coarse.below
 
     for direction in (0, 1, -1):
@@ -302,7 +307,8 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
         return
     first = relative_first(el.at)
     _sequences(sampler, el, order, None, first, box, answer)
-    fine = within(answer.value[el.idx], answer.error[el.idx], rtol, resolved_atol(atol, rtol, el.f_at, el.at, order, elementwise=True))
+    tolerance = retry_atol(atol)
+    fine = within(answer.value[el.idx], answer.error[el.idx], rtol, tolerance)
     again = np.flatnonzero(~fine & rescalable(el.at, order) & (answer.status[el.idx] != NOT_FINITE))
     if not len(again):
         return
@@ -357,7 +363,8 @@ def _sequences(sampler: Sampler, el: Elements, order: int, step, relative, box, 
 def _store(answer: _Answer, el: Elements, outcome, order: int) -> None:
     answer.set(el.idx, outcome.value, outcome.error)
     answer.above[el.idx], answer.below[el.idx] = outcome.above, outcome.below
+    answer.magnitude[el.idx] = outcome.magnitude
     kink = CURVATURE_KINKED if order == 2 else KINKED
-    answer.fail(el.idx[outcome.kinked], NOT_DIFFERENTIABLE, f"f does not look differentiable {'twice ' if order == 2 else ''}there: {kink}")
+    answer.fail(el.idx[outcome.kinked], NOT_DIFFERENTIABLE, f"f does not look {'twice ' if order == 2 else ''}differentiable there: {kink}")
     answer.fail(el.idx[outcome.growing], NOT_DIFFERENTIABLE, f"f does not look differentiable there: {GROWING}")
     answer.fail(el.idx[outcome.unresolved & ~outcome.growing & ~outcome.kinked], NOT_DIFFERENTIABLE, UNRESOLVED)

@@ -57,6 +57,7 @@ class Evaluator:
         self.nfev = 0
         self.output_shape: tuple[int, ...] | None = None
         self.watch = PrecisionWatch()
+        self.magnitude = 0.0  # the largest finite |f| seen: f's own scale, for the default atol
         self._pool: ProcessPoolExecutor | None = None
         if self.vectorized and workers is not None and not (isinstance(workers, int) and workers == 1):
             raise ValueError(
@@ -111,6 +112,8 @@ class Evaluator:
             self.nfev += len(results) + 1
             raise
         self.nfev += len(results)
+        largest = max((abs(r) for r in results if r - r == 0), default=0.0)  # r - r == 0: finite
+        self.magnitude = largest if largest > self.magnitude else self.magnitude
         if self.precision >= 1e-10:
             self.watch.note(np.array(results))
         return results
@@ -213,6 +216,9 @@ class Evaluator:
 
     def _noted(self, values: np.ndarray) -> np.ndarray:
         self.watch.note(values)
+        with np.errstate(invalid="ignore"):
+            largest = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))
+        self.magnitude = max(self.magnitude, largest)
         return values
 
     def _batch(self, values: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from gradkit.function.problem import (
     floating_type,
     prepare,
     resolved_atol,
+    retry_atol,
     wrt_indices,
 )
 from gradkit.function.richardson import extrapolate, nth_step
@@ -111,7 +112,6 @@ def hessian(
     )
     if problem.f0.shape != ():
         raise TypeError(f"hessian needs f to return a single number, got shape {problem.f0.shape}")
-    atol = resolved_atol(atol, rtol, problem.f0, problem.x0[problem.coords], order=2)
     failed = np.zeros(len(problem.coords), dtype=bool)
     value, error, notes = _hessian_matrix(problem, method, estimated, rtol, atol, failed)
     if np.count_nonzero(failed):
@@ -119,6 +119,8 @@ def hessian(
         # becomes a bound and the coordinate takes one-sided differences on the other
         first_try = (value, error, notes)
         value, error, notes, failed = _around_failures(problem, method, estimated, rtol, atol, failed, first_try)
+    size = max(abs(complex(problem.f0)), problem.evaluator.magnitude)  # f's size near x
+    atol = resolved_atol(atol, rtol, np.asarray(size), problem.x0[problem.coords], order=2)
     m = len(problem.coords)
     suspect = failed | ~np.isfinite(value).all(axis=1)
     if suspect.any():
@@ -198,7 +200,7 @@ def _hessian_matrix(
     first = relative_first(x)
     value, error, side, jumping, kinked = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
     magnitude = np.abs(value).max(initial=0.0)
-    unsure = ~within(magnitude, error, rtol, atol)
+    unsure = ~within(magnitude, error, rtol, retry_atol(atol))
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
     diagonal = np.diagonal(unsure)
     again = rescalable(x) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))

@@ -105,6 +105,7 @@ class Row:
     below: np.ndarray
     slopes: tuple | None  # (spread of the one-sided slopes, its rounding): central first derivatives
     curvature: tuple | None  # (h, f(x+h), f(x-h), moved): central, orders 1 and 2
+    magnitude: np.ndarray | None = None  # the largest finite |f| at the stencil's points: f's own scale there
 
 
 def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: int, accuracy: int) -> Row:
@@ -135,20 +136,23 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
             if order == 1:
                 slopes = (np.abs(near_above - 2 * el.f_at + near_below) / h, sampler.precision * spread / h)
             curvature = (h, near_above, near_below, 0.5 * sampler.precision * (np.abs(el.at) + h) * slope)
-    return Row(value, noise, above, below, slopes, curvature)
+    with np.errstate(invalid="ignore"):
+        magnitude = np.max([np.where(np.isfinite(s), np.abs(s), 0.0) for s in samples], axis=0)
+    return Row(value, noise, above, below, slopes, curvature, magnitude)
 
 
-def _changes_settle(values: list, floor: np.ndarray, power: int) -> np.ndarray:
+def _changes_settle(values: list, floor: np.ndarray, power: int, lowest: int) -> np.ndarray:
     """Where the last three changes of four successive estimates behave as a resolved sequence's: each
-    shrinks by about STEP_RATIO**power from the one before (the leading term of the truncation error), or
-    lies within the rounding `floor`. Estimates at steps too long for f do not: they grow like h**-order as
-    the steps shrink (or fall faster than any power, for exp at long steps), or wander."""
-    ratio = STEP_RATIO**power
+    shrinks by about STEP_RATIO**p from the one before, p from `lowest` to `power` (the leading term of the
+    truncation error: h**1 where f'' jumps), or lies within the rounding `floor`. Estimates at steps too
+    long for f do not: they grow like h**-order as the steps shrink (or fall faster than any power, for exp
+    at long steps), or wander."""
     c1, c2, c3 = (np.abs(b - a) for a, b in zip(values[:-1], values[1:]))
     with np.errstate(invalid="ignore"):
 
         def shrinks(before, after):
-            return (after <= SETTLING_SLACK * before / ratio) & (after >= before / (SETTLING_SLACK * ratio))
+            fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
+            return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
 
         second = shrinks(c1, c2) | (c2 <= floor)
         third = shrinks(c2, c3) | (c3 <= floor)
@@ -191,6 +195,7 @@ class Ladder:
             picked["below"].astype(bool),
             pair("slopes", 2),
             pair("curvature", 4),
+            picked["magnitude"],
         )
 
 
@@ -199,6 +204,7 @@ def _fields(row: Row):
     yield "noise", np.asarray(row.noise, dtype=np.float64)
     yield "above", np.asarray(row.above, dtype=np.float64)
     yield "below", np.asarray(row.below, dtype=np.float64)
+    yield "magnitude", np.asarray(row.magnitude, dtype=np.float64)
     for prefix, group in (("slopes", row.slopes), ("curvature", row.curvature)):
         if group is not None:
             for i, values in enumerate(group):
@@ -214,7 +220,9 @@ def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
     for k in range(3, SEARCH_ROWS):
         rows = [ladder.row(j, open_) for j in range(k - 3, k + 1)]
         floor = 4 * NOISE_GAIN * rows[-1].noise
-        settled = _changes_settle([r.value for r in rows], floor, power)
+        # a kink of f's slope leaves central first and second differences an error in every power of h
+        lowest = 1 if ladder.order <= 2 else power
+        settled = _changes_settle([r.value for r in rows], floor, power, lowest)
         start[open_[settled]] = k - 3
         open_ = open_[~settled]
         if not len(open_):
@@ -233,6 +241,7 @@ class Outcome:
     unresolved: np.ndarray  # the sequence never behaved as a resolved one
     above: np.ndarray  # f was not finite at some point above x in the steps used
     below: np.ndarray
+    magnitude: np.ndarray  # the largest finite |f| at the points of the table's first step
 
 
 def sequence(sampler: Sampler, el: Elements, H: np.ndarray, order: int, side: int) -> Outcome:
@@ -250,6 +259,7 @@ def sequence(sampler: Sampler, el: Elements, H: np.ndarray, order: int, side: in
         start < 0,
         np.zeros(m, bool),
         np.zeros(m, bool),
+        np.zeros(m),
     )
     for s in np.unique(np.maximum(start, 0)).tolist():
         positions = np.flatnonzero(np.maximum(start, 0) == s)
@@ -272,6 +282,8 @@ def _extrapolated(ladder: Ladder, positions: np.ndarray, s: int, order: int, sid
     def row(k):
         nonlocal above, below
         r = ladder.row(s + k, positions)
+        if k == 0:
+            out.magnitude[positions] = r.magnitude
         above, below = above | r.above, below | r.below
         if r.slopes is not None:
             slopes.append(r.slopes)

@@ -200,23 +200,39 @@ def check_tolerances(rtol: object, atol: object, dtype=np.float64) -> tuple[floa
     return checked[0], checked[1]
 
 
-def resolved_atol(atol: float | None, rtol: float, f0: np.ndarray, x: np.ndarray, order: int = 1, *, elementwise=False):
+def resolved_atol(
+    atol: float | None, rtol: float, size: np.ndarray, x: np.ndarray, order: int = 1, *, elementwise=False
+):
     """The absolute tolerance: the caller's, or by default `rtol` times the size of a derivative on f's own
-    scale, ``|f(x)| / max(|x|, 1)**order``, and never below the smallest normal number.
+    scale, ``|f| / max(|x|, 1)**order``, and never below the smallest normal number.
 
-    A fixed default (such as 1e-12) lets a problem whose values are all near 1e-13 succeed with any error;
-    this one scales with f. Where f(x) is 0 the default is the smallest normal number, as SciPy's. With
-    `elementwise`, one per element (f0 and x alike); otherwise the largest over f's outputs and x.
+    `size` is f's size near x: the largest finite |f| at x and at the points evaluated (at most an eighth of
+    ``max(|x|, 1)`` away). A fixed default (such as 1e-12) lets a problem whose values are all near 1e-13
+    succeed with any error; this one scales with f. Where f is 0 everywhere it was evaluated the default is
+    the smallest normal number, as SciPy's. With `elementwise`, one per element (size and x alike);
+    otherwise the largest over f's outputs and x.
     """
     if atol is not None:
         return atol
     with np.errstate(over="ignore", invalid="ignore"):
         if elementwise:
-            size = np.abs(f0) / np.maximum(np.abs(x), 1.0) ** order
+            size = np.abs(size) / np.maximum(np.abs(x), 1.0) ** order
         else:
-            size = np.abs(f0).max(initial=0.0) / max(float(np.abs(x).max(initial=0.0)), 1.0) ** order
+            size = np.abs(size).max(initial=0.0) / max(float(np.abs(x).max(initial=0.0)), 1.0) ** order
         atol = np.where(np.isfinite(size), rtol * size, 0.0) + TINY
     return float(atol) if np.ndim(atol) == 0 else atol
+
+
+#: Where a retry on the other step scale is worth its evaluations: an error above this (or above rtol
+#: relative), whatever the tolerance a caller's success needs.
+RETRY_ATOL = 1e-12
+
+
+def retry_atol(atol) -> object:
+    """The absolute tolerance below which an answer is not retried on the other step scale: the smaller of
+    `atol` (None: the default) and `RETRY_ATOL` (an f-scaled default atol of a large f would let coarse
+    answers stand)."""
+    return RETRY_ATOL if atol is None else np.minimum(atol, RETRY_ATOL)
 
 
 def check_accuracy(accuracy: object) -> int:
