@@ -19,6 +19,7 @@ from gradkit.function.complex_step import complex_columns
 from gradkit.function.evaluate import check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_directional, exact_jacobian, is_formula
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
+from gradkit.function.richardson import reconciled
 from gradkit.function.problem import (
     Problem,
     as_point,
@@ -288,8 +289,12 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
         better = retry.error < columns.error[again]
-        columns.value[again] = np.where(better, retry.value, columns.value[again])
-        columns.error[again] = np.where(better, retry.error, columns.error[again])
+        old_value, old_error = columns.value[again], columns.error[again]
+        # two independent sequences: where they disagree beyond their errors, the kept one's error covers both
+        kept_error = reconciled(old_value, old_error, retry.value, retry.error)
+        retry_error = reconciled(retry.value, retry.error, old_value, old_error)
+        columns.value[again] = np.where(better, retry.value, old_value)
+        columns.error[again] = np.where(better, retry_error, kept_error)
         kept = better.reshape(len(again), -1).all(axis=1)
         columns.suspect[again] = np.where(kept, retry.suspect, columns.suspect[again])
         if kept.any():

@@ -46,6 +46,12 @@ def disagrees(value, error, check_value, check_error) -> np.ndarray:
         return np.isfinite(check_value) & np.isfinite(check_error) & (gap > allowed)
 
 
+def argument_rounding(x: np.ndarray, second: np.ndarray, extra_dims: int, precision: float) -> np.ndarray:
+    """How far f' moves when f rounds its argument (or what it computes from it) by a unit there: about
+    ``precision * |x| * |f''|``, with `second` the |f''| of a central difference (NaN taken as 0)."""
+    return np.nan_to_num(precision * _column(np.abs(x), extra_dims) * second, nan=0.0, posinf=0.0)
+
+
 def complex_columns(
     ev: Evaluator, x0: np.ndarray, f0: np.ndarray, coords: np.ndarray, step=None, bounds=None
 ) -> Columns:
@@ -67,6 +73,9 @@ def complex_columns(
     suspect = bad.reshape(len(coords), -1).any(axis=1)
     notes = [f"f is not finite at the complex step of x[{c}]" for c in coords[suspect]]
     check = fixed_columns(ev, x0, f0.real, coords, scheme="central", accuracy=2, bounds=bounds, estimate=True)
+    if check.second is not None:  # f rounds what it computes from x (3y in cos(3y)): f' moves by f'' times that
+        moved = argument_rounding(x0[coords], check.second, f0.ndim, ev.precision)
+        error = np.where(bad, np.inf, error + moved)
     wrong = disagrees(value, error, check.value, check.error).reshape(len(coords), -1).any(axis=1)
     if np.count_nonzero(wrong):
         notes.append(f"{NOT_ANALYTIC} (x[{', '.join(str(c) for c in coords[wrong])}])")

@@ -12,9 +12,10 @@ from collections.abc import Callable
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.complex_step import NOT_ANALYTIC, STEP, check_real_at_real, disagrees
+from gradkit.function.complex_step import NOT_ANALYTIC, STEP, argument_rounding, check_real_at_real, disagrees
 from gradkit.function.evaluate import off_single_grid
 from gradkit.function.exact import check_exact_options, exact_derivative, is_formula
+from gradkit.function.richardson import reconciled
 from gradkit.function.nth import Elements, Sampler, estimate, reach, sequence
 from gradkit.function.problem import (
     check_accuracy,
@@ -168,6 +169,7 @@ class _Answer:
         self.value = np.full(n, np.nan, dtype=np.result_type(dtype, np.float64))
         self.error = np.full(n, np.inf)
         self.status = np.zeros(n, dtype=np.int64)
+        self.second = np.full(n, np.nan)  # |f''| where a central first difference shows it
         self.magnitude = np.zeros(n)  # the largest finite |f| at the points of the step used
         self.above = np.zeros(n, dtype=bool)  # f was not finite above (below) x in the steps used
         self.below = np.zeros(n, dtype=bool)
@@ -235,6 +237,9 @@ def _complex(sampler: Sampler, el: Elements, step, box, answer: _Answer) -> None
     check = _Answer(len(answer.status), np.float64)
     _fixed(sampler, el, 1, 2, None, box, check)
     answer.magnitude[el.idx] = check.magnitude[el.idx]
+    moved = argument_rounding(el.at, check.second[el.idx], 0, sampler.precision)  # f rounds 3x in cos(3x)
+    answer.error[el.idx] = np.where(np.isfinite(value), error + moved, np.inf)
+    error = answer.error[el.idx]
     wrong = disagrees(value, error, check.value[el.idx], check.error[el.idx])
     answer.fail(el.idx[wrong], NOT_DIFFERENTIABLE, NOT_ANALYTIC)
     answer.error[el.idx[wrong]] = np.maximum(error[wrong], np.abs(value - check.value[el.idx])[wrong])
@@ -257,6 +262,9 @@ def _fixed(sampler: Sampler, el: Elements, order: int, accuracy: int, step, box,
         with np.errstate(invalid="ignore"):
             error = np.abs(fine.value - coarse.value) + 4 * fine.noise
         ok = np.isfinite(fine.value) & np.isfinite(error)
+        if order == 1 and direction == 0:  # |f''|, for the complex step's argument rounding
+            step, above, below, _ = fine.curvature
+            answer.second[part.idx] = np.abs(above - 2 * part.f_at + below) / step**2
         answer.set(part.idx, fine.value, np.where(ok, error, np.inf))
         answer.magnitude[part.idx] = np.maximum(fine.magnitude, coarse.magnitude)
         return ok, fine.above | coarse.above, fine.below | coarse.below
@@ -315,7 +323,12 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
     retry = _Answer(len(answer.status), answer.value.dtype)
     part = el.take(again)
     _sequences(sampler, part, order, None, ~first[again], box, retry)
-    better = part.idx[retry.error[part.idx] < answer.error[part.idx]]
+    old_value, old_error = answer.value[part.idx], answer.error[part.idx]
+    new_value, new_error = retry.value[part.idx], retry.error[part.idx]
+    # two independent sequences: where they disagree beyond their errors, the kept one's error covers both
+    answer.error[part.idx] = reconciled(old_value, old_error, new_value, new_error)
+    retry.error[part.idx] = reconciled(new_value, new_error, old_value, old_error)
+    better = part.idx[new_error < old_error]
     answer.set(better, retry.value[better], retry.error[better])
     answer.status[better] = retry.status[better]
     for text, mask in answer.notes.items():

@@ -33,6 +33,7 @@ class Columns:
     nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
     estimated: bool = True  # False: `error` holds no estimate (fixed steps asked for the value only)
     failed_side: np.ndarray | None = None  # int (m,): +1 (-1) where f failed above (below) x only, else 0
+    second: np.ndarray | None = None  # central fixed steps: |f''| from x +- h, for the complex step's rounding
 
 
 def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
@@ -159,7 +160,11 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
         error = 2 * (np.abs(value - higher) + higher_noise)
         lower = combined(lower_offsets, lower_weights)[0] if lower_weights is not None else np.inf
         error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
-    return Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
+    columns = Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
+    if 1 in samples and -1 in samples:
+        with np.errstate(invalid="ignore", over="ignore"):
+            columns.second = np.abs(samples[1] - 2 * f0 + samples[-1]) / hc**2
+    return columns
 
 
 @lru_cache(maxsize=64)

@@ -245,6 +245,16 @@ def _factors(power: int, rows: int) -> tuple[float, ...]:
     return tuple(STEP_RATIO ** (power * m) - 1.0 for m in range(rows))
 
 
+def reconciled(kept, kept_error, other, other_error):
+    """The error of `kept` once a second, independent estimate `other` is known (the same derivative from
+    another sequence of steps): where the two lie further apart than their errors allow, one of them is
+    wrong, and only ``|kept - other| + other_error`` covers the truth whichever it is. NaN stays as it is."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = np.abs(kept - other)
+        apart = np.isfinite(other) & np.isfinite(other_error) & (gap > kept_error + other_error)
+        return np.where(apart, np.maximum(kept_error, gap + other_error), kept_error)
+
+
 def replayed(estimate: Callable[[int], tuple], taken: list) -> Callable[[int], tuple]:
     """`estimate` for a second extrapolation of the same sequence (in other powers of h): the steps in
     `taken` (what `estimate` returned for steps 0, 1, ..., recorded by it) are reused, and only the steps
