@@ -19,7 +19,6 @@ from gradkit.function.complex_step import complex_columns
 from gradkit.function.evaluate import check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_directional, exact_jacobian, is_formula
 from gradkit.function.finite import Columns, fixed_columns, richardson_columns
-from gradkit.function.richardson import reconciled
 from gradkit.function.problem import (
     Problem,
     as_point,
@@ -34,6 +33,7 @@ from gradkit.function.problem import (
     wrt_indices,
 )
 from gradkit.function.result import Result
+from gradkit.function.richardson import reconciled
 from gradkit.function.steps import relative_first, rescalable, step_scale
 from gradkit.function.verdict import finish, within
 

@@ -79,5 +79,6 @@ def complex_columns(
     wrong = disagrees(value, error, check.value, check.error).reshape(len(coords), -1).any(axis=1)
     if np.count_nonzero(wrong):
         notes.append(f"{NOT_ANALYTIC} (x[{', '.join(str(c) for c in coords[wrong])}])")
-        error = np.where(_column(wrong, f0.ndim), np.maximum(error, np.abs(value - check.value)), error)
+        # where f is not analytic the central difference is the better guess: the error covers it and its error
+        error = np.where(_column(wrong, f0.ndim), np.abs(value - check.value) + check.error, error)
     return Columns(value, error, suspect | wrong, notes)

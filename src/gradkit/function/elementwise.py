@@ -15,7 +15,6 @@ from gradkit.function import autodiff, native
 from gradkit.function.complex_step import NOT_ANALYTIC, STEP, argument_rounding, check_real_at_real, disagrees
 from gradkit.function.evaluate import off_single_grid
 from gradkit.function.exact import check_exact_options, exact_derivative, is_formula
-from gradkit.function.richardson import reconciled
 from gradkit.function.nth import Elements, Sampler, estimate, reach, sequence
 from gradkit.function.problem import (
     check_accuracy,
@@ -27,6 +26,7 @@ from gradkit.function.problem import (
     retry_atol,
 )
 from gradkit.function.result import Result
+from gradkit.function.richardson import reconciled
 from gradkit.function.smoothness import CURVATURE_KINKED, GROWING, KINKED
 from gradkit.function.steps import check_step, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
 from gradkit.function.verdict import warn_inaccurate, within
@@ -127,7 +127,9 @@ def derivative(
     if step is not None:  # one positive step, or one per element, that moves it
         step = check_step(step, flat, np.arange(flat.size), real=method != "complex")
     box = check_bounds(bounds, flat)
-    sampler = Sampler(f, tuple(args) if isinstance(args, tuple) else (args,), kwargs or {}, dtype, np.zeros(flat.size, int))
+    sampler = Sampler(
+        f, tuple(args) if isinstance(args, tuple) else (args,), kwargs or {}, dtype, np.zeros(flat.size, int)
+    )
     f0 = sampler(point, np.arange(flat.size)).reshape(-1)
     if sampler.precision > np.finfo(np.float64).eps:  # f(x) are float32 numbers: single precision or exact?
         sampler(off_single_grid(point), np.arange(flat.size))
@@ -242,7 +244,8 @@ def _complex(sampler: Sampler, el: Elements, step, box, answer: _Answer) -> None
     error = answer.error[el.idx]
     wrong = disagrees(value, error, check.value[el.idx], check.error[el.idx])
     answer.fail(el.idx[wrong], NOT_DIFFERENTIABLE, NOT_ANALYTIC)
-    answer.error[el.idx[wrong]] = np.maximum(error[wrong], np.abs(value - check.value[el.idx])[wrong])
+    # where f is not analytic the central difference is the better guess: the error covers it and its error
+    answer.error[el.idx[wrong]] = (np.abs(value - check.value[el.idx]) + check.error[el.idx])[wrong]
 
 
 def _fixed(sampler: Sampler, el: Elements, order: int, accuracy: int, step, box, answer: _Answer) -> None:
@@ -331,7 +334,7 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
     better = part.idx[new_error < old_error]
     answer.set(better, retry.value[better], retry.error[better])
     answer.status[better] = retry.status[better]
-    for text, mask in answer.notes.items():
+    for mask in answer.notes.values():
         mask[better] = False
     for text, mask in retry.notes.items():
         answer.note(better[mask[better]], text)
@@ -341,17 +344,19 @@ def _sequences(sampler: Sampler, el: Elements, order: int, step, relative, box, 
     """Central sequences (one-sided near a face of `box`), redone one-sided where f is not finite."""
     if step is None:
         base = first_richardson_step(el.at, relative=relative, order=order)
-        H = 2.0 ** (order - 1) * base  # the longest step: the search shortens it until it resolves f
+        longest = 2.0 ** (order - 1) * base  # the longest step: the search shortens it until it resolves f
     else:
-        base = H = step
+        base = longest = step
     side = np.zeros(len(el.idx), dtype=int)
     if box is not None:
-        side, H = _box_sides(el, box, base / 2.0 ** (order - 1) if step is None else base, H, order, 2, 1)
+        side, longest = _box_sides(el, box, base / 2.0 ** (order - 1) if step is None else base, longest, order, 2, 1)
         answer.note(el.idx[side != 0], "near a bound: one-sided differences")
     for direction in (0, 1, -1):
         chosen = np.flatnonzero(side == direction)
         if len(chosen):
-            _store(answer, el.take(chosen), sequence(sampler, el.take(chosen), H[chosen], order, direction), order)
+            _store(
+                answer, el.take(chosen), sequence(sampler, el.take(chosen), longest[chosen], order, direction), order
+            )
     # a central sequence that met non-finite values: one-sided on the side where f was finite first
     central = el.take(np.flatnonzero(side == 0))
     tainted = answer.above[central.idx] | answer.below[central.idx] | ~np.isfinite(answer.value[central.idx])
@@ -359,9 +364,9 @@ def _sequences(sampler: Sampler, el: Elements, order: int, step, relative, box, 
         part = el.take(np.array([i]))
         up, down = bool(answer.above[part.idx[0]]), bool(answer.below[part.idx[0]])
         for direction in (-1, 1) if up and not down else (1, -1):
-            if not _room(part, box, np.array([direction]), H[[i]] * reach(order, direction, 1))[0]:
+            if not _room(part, box, np.array([direction]), longest[[i]] * reach(order, direction, 1))[0]:
                 continue
-            redo = sequence(sampler, part, H[[i]], order, direction)
+            redo = sequence(sampler, part, longest[[i]], order, direction)
             if np.isfinite(redo.value[0]) and not (redo.above[0] or redo.below[0]):
                 answer.status[part.idx] = CONVERGED
                 _store(answer, part, redo, order)
@@ -378,6 +383,10 @@ def _store(answer: _Answer, el: Elements, outcome, order: int) -> None:
     answer.above[el.idx], answer.below[el.idx] = outcome.above, outcome.below
     answer.magnitude[el.idx] = outcome.magnitude
     kink = CURVATURE_KINKED if order == 2 else KINKED
-    answer.fail(el.idx[outcome.kinked], NOT_DIFFERENTIABLE, f"f does not look {'twice ' if order == 2 else ''}differentiable there: {kink}")
+    answer.fail(
+        el.idx[outcome.kinked],
+        NOT_DIFFERENTIABLE,
+        f"f does not look {'twice ' if order == 2 else ''}differentiable there: {kink}",
+    )
     answer.fail(el.idx[outcome.growing], NOT_DIFFERENTIABLE, f"f does not look differentiable there: {GROWING}")
     answer.fail(el.idx[outcome.unresolved & ~outcome.growing & ~outcome.kinked], NOT_DIFFERENTIABLE, UNRESOLVED)

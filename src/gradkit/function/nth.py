@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -123,7 +124,9 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
         else:
             slope = np.abs(samples[1] - samples[0]) / h
         # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h
-        spread = sum(abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * slope) for w, s, o in zip(weights, samples, offsets))
+        spread = sum(
+            abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
+        )
         noise = sampler.precision * spread / power
     above, below = np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=bool)
     for sample, o in zip(samples, offsets):
@@ -147,7 +150,7 @@ def _changes_settle(values: list, floor: np.ndarray, power: int, lowest: int) ->
     truncation error: h**1 where f'' jumps), or lies within the rounding `floor`. Estimates at steps too
     long for f do not: they grow like h**-order as the steps shrink (or fall faster than any power, for exp
     at long steps), or wander."""
-    c1, c2, c3 = (np.abs(b - a) for a, b in zip(values[:-1], values[1:]))
+    c1, c2, c3 = (np.abs(b - a) for a, b in pairwise(values))
     with np.errstate(invalid="ignore"):
 
         def shrinks(before, after):
@@ -160,10 +163,10 @@ def _changes_settle(values: list, floor: np.ndarray, power: int, lowest: int) ->
 
 
 class Ladder:
-    """The estimates of one sequence at steps ``H / STEP_RATIO**k``, computed for the elements that need them."""
+    """The estimates of one sequence at steps ``longest / STEP_RATIO**k``, computed for the elements that need them."""
 
-    def __init__(self, sampler: Sampler, el: Elements, H: np.ndarray, order: int, side: int, accuracy: int):
-        self.sampler, self.el, self.H = sampler, el, H
+    def __init__(self, sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int, accuracy: int):
+        self.sampler, self.el, self.longest = sampler, el, longest
         self.order, self.side, self.accuracy = order, side, accuracy
         self.rows: list[tuple[np.ndarray, dict]] = []  # per k: (computed mask, field -> full-size array)
 
@@ -177,7 +180,7 @@ class Ladder:
         if len(missing):
             part = self.el.take(missing)
             computed = estimate(
-                self.sampler, part, self.H[missing] / STEP_RATIO**k, self.order, self.side, self.accuracy
+                self.sampler, part, self.longest[missing] / STEP_RATIO**k, self.order, self.side, self.accuracy
             )
             for name, values in _fields(computed):
                 if name not in store:
@@ -244,11 +247,11 @@ class Outcome:
     magnitude: np.ndarray  # the largest finite |f| at the points of the table's first step
 
 
-def sequence(sampler: Sampler, el: Elements, H: np.ndarray, order: int, side: int) -> Outcome:
-    """Richardson extrapolation for `el` from steps ``H / 2.1**k`` on, starting where the steps resolve f."""
+def sequence(sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int) -> Outcome:
+    """Richardson extrapolation for `el` from steps ``longest / 2.1**k`` on, starting where the steps resolve f."""
     power = 2 if side == 0 else 1
     accuracy = 2 if side == 0 else 1
-    ladder = Ladder(sampler, el, H, order, side, accuracy)
+    ladder = Ladder(sampler, el, longest, order, side, accuracy)
     start = resolving_start(ladder, power)
     m = len(el.idx)
     out = Outcome(

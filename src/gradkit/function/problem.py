@@ -15,6 +15,7 @@ from gradkit.function.steps import check_step
 
 METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
 DEFAULT_RTOL = 1e-8
+FLOAT64 = np.dtype(np.float64)
 TINY = float(np.finfo(np.float64).tiny)
 
 
@@ -30,7 +31,7 @@ class Problem:
     step: np.ndarray | None  # (n,) user steps
     bounds: tuple[np.ndarray, np.ndarray] | None
     subset: bool  # wrt was given: the derivative axis has length m instead of x's shape
-    dtype: np.dtype = np.dtype(np.float64)  # of the results: float32 for a float32 x
+    dtype: np.dtype = FLOAT64  # of the results: float32 for a float32 x
 
     @property
     def size(self) -> int:

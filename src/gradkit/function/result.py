@@ -43,6 +43,8 @@ class Result:
     status: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        names = ("value", "error", "nfev", "method", "success", "message") + (("status",) if self.status is not None else ())
+        names = ("value", "error", "nfev", "method", "success", "message") + (
+            ("status",) if self.status is not None else ()
+        )
         lines = [f"{name}: {getattr(self, name)!r}" for name in names]
         return "Result(\n  " + ",\n  ".join(lines) + "\n)"
