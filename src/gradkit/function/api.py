@@ -358,21 +358,26 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     length = float(np.abs(direction).max())
     if length == 0:
         raise ValueError("v must not be zero")
+    # The line is parameterised from t0 = max|x| / max|v| rather than from 0, so that the error estimate counts
+    # the rounding of x + t v (half a unit of x, not of t) as it counts that of any other argument.
+    start = 0.0
     if "step" not in options:
         options["step"] = 0.125 * float(step_scale(np.abs(point).max())) / length
+        start = float(np.abs(point).max()) / length
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 
         def line(t):
-            return f(point + t.reshape((-1,) + (1,) * point.ndim) * direction, *args, **kwargs)
+            return f(point + (t - start).reshape((-1,) + (1,) * point.ndim) * direction, *args, **kwargs)
 
     else:
-        line = lambda t: f(point + t[0] * direction, *args, **kwargs)  # noqa: E731
+        line = lambda t: f(point + (t[0] - start) * direction, *args, **kwargs)  # noqa: E731
     method = "richardson" if method == "auto" else method
-    return (
-        jacobian(line, [0.0], method=method, full_output=full_output, **options)[..., 0]
-        if not full_output
-        else _squeeze(jacobian(line, [0.0], method=method, full_output=True, **options))
-    )
+    result = jacobian(line, [start], method=method, full_output=full_output, **options)
+    typed = floating_type(x)
+    if not full_output:
+        value = result[..., 0]
+        return value.astype(typed) if typed != np.float64 and not np.iscomplexobj(value) else value
+    return _squeeze(result, typed)
 
 
 def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
@@ -386,10 +391,12 @@ def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
     return autodiff.finished(autodiff.ad_directional(f, point, direction, name, args, kwargs), name, full_output)
 
 
-def _squeeze(result: Result) -> Result:
-    return Result(
-        result.value[..., 0], result.error[..., 0], result.nfev, result.method, result.success, result.message
-    )
+def _squeeze(result: Result, typed=np.float64) -> Result:
+    value, error = result.value[..., 0], result.error[..., 0]
+    if typed != np.float64:
+        value = value.astype(np.complex64) if np.iscomplexobj(value) else value.astype(typed)
+        error = error.astype(typed)
+    return Result(value, error, result.nfev, result.method, result.success, result.message)
 
 
 # --- Checking a hand-written gradient ----------------------------------------------------------------

@@ -127,9 +127,8 @@ def derivative(
     if step is not None:  # one positive step, or one per element, that moves it
         step = check_step(step, flat, np.arange(flat.size), real=method != "complex")
     box = check_bounds(bounds, flat)
-    sampler = Sampler(
-        f, tuple(args) if isinstance(args, tuple) else (args,), kwargs or {}, dtype, np.zeros(flat.size, int)
-    )
+    arguments = tuple(args) if isinstance(args, tuple) else (args,)
+    sampler = Sampler(f, arguments, kwargs or {}, dtype, np.zeros(flat.size, int), shape=point.shape)
     f0 = sampler(point, np.arange(flat.size)).reshape(-1)
     if sampler.precision > np.finfo(np.float64).eps:  # f(x) are float32 numbers: single precision or exact?
         sampler(off_single_grid(point), np.arange(flat.size))

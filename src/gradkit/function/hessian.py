@@ -154,7 +154,11 @@ def _around_failures(problem: Problem, method: str, estimated: bool, rtol, atol,
     if problem.step is not None:
         h = problem.step[columns]
     else:
-        h = fixed_step(x, 2, 2) if method == "central" else first_richardson_step(x, relative=relative_first(x))
+        h = (
+            fixed_step(x, 2, 2)
+            if method == "central"
+            else first_richardson_step(x, relative=relative_first(x), order=2)
+        )
     h = 2 * h if method == "central" else h  # the longest step taken
     if problem.bounds is not None:  # only coordinates with room on both sides were central: probe those
         room = (x - problem.bounds[0][columns] >= h) & (problem.bounds[1][columns] - x >= h)
@@ -198,17 +202,19 @@ def _hessian_matrix(
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
-    value, error, side, jumping, kinked = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
+    value, error, side, jumping, kinked = _extrapolated(
+        problem, first_richardson_step(x, relative=first, order=2), failed
+    )
     magnitude = np.abs(value).max(initial=0.0)
     unsure = ~within(magnitude, error, rtol, retry_atol(atol))
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
     diagonal = np.diagonal(unsure)
-    again = rescalable(x) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
+    again = rescalable(x, order=2) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
     one_sided = side != 0
     if np.count_nonzero(again):
         relative = np.where(again, ~first, first)
         retry_value, retry_error, retry_side, retry_jumping, retry_kinked = _extrapolated(
-            problem, first_richardson_step(x, relative=relative), failed
+            problem, first_richardson_step(x, relative=relative, order=2), failed
         )
         better = retry_error < error
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)

@@ -41,12 +41,15 @@ class Sampler:
     nfev: np.ndarray
     watch: PrecisionWatch = field(default_factory=PrecisionWatch)
 
+    shape: tuple = ()  # x's: arguments of f of that shape go with their elements
+
     def __call__(self, points: np.ndarray, idx: np.ndarray) -> np.ndarray:
         self.nfev[idx] += 1
         if self.dtype != np.float64:
             points = points.astype(np.complex64 if np.iscomplexobj(points) else self.dtype)
+        args = self.args if points.shape == self.shape else tuple(self._elements_of(a, idx) for a in self.args)
         with np.errstate(all="ignore"):
-            values = np.asarray(self.f(points, *self.args, **self.kwargs))
+            values = np.asarray(self.f(points, *args, **self.kwargs))
         if values.shape != points.shape:
             raise ValueError(f"f must be elementwise: f(x) has shape {values.shape} for x of shape {points.shape}")
         if values.dtype.kind not in "fc":
@@ -55,6 +58,16 @@ class Sampler:
             values = values.astype(np.float64)
         self.watch.note(values)
         return values.astype(np.result_type(values.dtype, np.float64), copy=False)
+
+    def _elements_of(self, argument: object, idx: np.ndarray) -> object:
+        """An argument of x's shape (or one that broadcasts to it, as SciPy's `args`) at the elements `idx`;
+        any other argument as it is."""
+        if np.ndim(argument) == 0 or not isinstance(argument, (np.ndarray, list, tuple)):
+            return argument
+        try:
+            return np.broadcast_to(np.asarray(argument), self.shape).reshape(-1)[idx]
+        except ValueError:
+            return argument
 
     @property
     def precision(self) -> float:
