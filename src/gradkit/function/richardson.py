@@ -3,7 +3,8 @@
 Given estimates D(h) at steps h0, h0/r, h0/r**2, ... (r = `STEP_RATIO`) whose error is
 a series in h**p, h**2p, ... (p = 2 for symmetric stencils, 1 for one-sided ones), each
 new row of the Neville table cancels one more term. The error of an entry is estimated
-as the larger of its distances to the entries it was built from, plus the rounding noise
+as the largest of its distances to the entries it was built from and to the entry of its
+own column one step before (two columns stalling alike agree by chance), plus the rounding noise
 of its row, amplified by the extrapolation; for each element the entry with the smallest
 estimate wins.
 
@@ -110,7 +111,10 @@ def extrapolate(
             row_best = row_error = None
             for m in range(1, k + 1):
                 entry, last, below = row[m], row[m - 1], previous[m - 1]
-                error = np.maximum(np.abs(entry - last), np.abs(entry - below)) + floor
+                error = np.maximum(np.abs(entry - last), np.abs(entry - below))
+                if m < k:  # and to the entry of its own column a step before: two columns that stall alike
+                    error = np.maximum(error, np.abs(entry - previous[m]))  # agree by chance, not converged
+                error = error + floor
                 if row_best is None:
                     row_best, row_error = entry, np.where(np.isfinite(error), error, np.inf)
                 else:
@@ -192,7 +196,11 @@ def extrapolate_floats(
             for m in range(1, k + 1):
                 entry, last, below = row[m], row[m - 1], previous[m - 1]
                 a, b = abs(entry - last), abs(entry - below)
-                error = (a if (a >= b or a != a) else b) + floor
+                error = a if (a >= b or a != a) else b
+                if m < k:  # as in `extrapolate`
+                    c = abs(entry - previous[m])
+                    error = error if (error >= c or error != error) else c
+                error = error + floor
                 if m == 1:
                     row_best, row_error = entry, error if math.isfinite(error) else math.inf
                 elif error < row_error:
