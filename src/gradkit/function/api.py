@@ -60,8 +60,10 @@ def jacobian(
 
     Parameters
     ----------
-    f : callable
-        ``f(x, *args, **kwargs)`` returning a number or an array of a fixed shape.
+    f : callable or Expression
+        ``f(x, *args, **kwargs)`` returning a number or an array of a fixed shape (real or complex). A formula
+        object (gradkit's `Expression`) is differentiated exactly ("auto": error 0, nfev 0); x then holds one
+        value per variable.
     x : array_like
         The point. A torch tensor or JAX array selects automatic differentiation ("auto"); the other
         methods then call f with that library's arrays, in double precision, and return NumPy arrays.
@@ -69,16 +71,17 @@ def jacobian(
         "richardson" (the default for NumPy input) shrinks the step adaptively and extrapolates, with an
         error estimate; "central", "forward" and "backward" use one step and a stencil of `accuracy`
         (with `full_output`, one more point per coordinate gives their error estimate);
-        "complex" the complex step (f must be complex-safe); "ad" torch or JAX ("auto" picks it for their
-        arrays).
+        "complex" the complex step (f must be real at real x and complex-analytic: each step is checked
+        against one central difference, and a disagreement is no success); "ad" torch or JAX ("auto" picks
+        it for their arrays).
     wrt : int, sequence of int, slice or bool mask, optional
         Differentiate with respect to these elements of the flattened x only; the others are held fixed.
     args, kwargs : optional
         Extra arguments of f.
     vectorized : bool or int, optional
-        f takes a batch of points ``(k, *x.shape)`` and returns ``(k, *output_shape)``: every point of a
-        step goes in one call (True), or at most this many points a call (an int: a batch size, which
-        bounds the memory f's own arrays take and can keep them in cache).
+        f takes a batch of points ``(k, *x.shape)`` and returns ``(k, *output_shape)``: the points of a step
+        go in cache-sized batches (True: about 1 MiB of points a call), or at most this many points a call
+        (an int). A batch size bounds the memory f's own arrays take and keeps them in cache.
     workers : int or map-like, optional
         Evaluate points in a process pool of this many workers (f must be picklable), or with
         ``workers(function, iterable)``, as SciPy's `workers`. Serial by default.
@@ -90,7 +93,9 @@ def jacobian(
     accuracy : int, optional
         Order of the fixed-step stencils (default 2).
     rtol, atol : float, optional
-        ``success`` needs ``error <= atol + rtol * |value|`` for every element (defaults 1e-8 and 1e-12).
+        ``success`` needs ``error <= atol + rtol * |value|`` for every element. Defaults: rtol 1e-8 (3.5e-4
+        for float32 x); atol rtol times f's size near x over ``max(|x|, 1)``, at least the smallest normal
+        number, so that f and 1e-13 f succeed alike.
     bounds : (lower, upper), optional
         Never evaluate f outside this box; near its faces one-sided differences are used.
     backend : {"torch", "jax"}, optional
@@ -102,7 +107,7 @@ def jacobian(
     Returns
     -------
     ndarray or Result
-        Shape ``output_shape + x.shape`` (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
+        In x's floating type (float32 for float32 x, float64 otherwise). Shape ``output_shape + x.shape`` (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
         Without `full_output`, an untrustworthy result also raises a `RuntimeWarning` (the fixed-step
         methods, which then estimate no error, warn where f was not finite at their points).
 
