@@ -268,6 +268,23 @@ def test_success_does_not_depend_on_the_scale_of_f(scale):
         assert np.all(plain.success == big.success), (call.__name__, options)
 
 
+def test_the_two_ion_potential_of_numdifftools_at_its_tiny_scale():
+    # numdifftools' test_hessian.py: two ions in a 1 MHz trap, at equilibrium +-a (a few micrometres); f is
+    # about 1e-23 J and the Hessian 5e-12. One central step of 1.2e-4 spans the whole chain: 50% off.
+    constants = pytest.importorskip("scipy.constants")
+    w, m = 2 * np.pi * 1e6, 39.96 * 1.66e-27
+    coulomb = constants.e**2 / (4 * np.pi * constants.epsilon_0)
+    potential = lambda x: 0.5 * m * w**2 * np.sum(x**2) + coulomb / abs(x[0] - x[1])  # noqa: E731
+    a = (coulomb / (4 * m * w**2)) ** (1 / 3)
+    k = 2 * coulomb / (2 * a) ** 3
+    exact = np.array([[m * w**2 + k, -k], [-k, m * w**2 + k]])
+    central = quietly(gk.hessian, potential, np.array([-a, a]), method="central", full_output=True)
+    assert np.abs(central.value - exact).max() > 0.4 * np.abs(exact).max()
+    assert not central.success  # a fixed atol of 1e-12 made this a success
+    adaptive = gk.hessian(potential, np.array([-a, a]), full_output=True)
+    assert adaptive.success and np.all(np.abs(adaptive.value - exact) <= adaptive.error)
+
+
 def test_a_zero_derivative_on_f_own_scale_still_succeeds():
     # at a minimum the gradient is rounding on f's scale; the default atol is rtol times f's size near x
     result = gk.grad(lambda p: 1e-13 * (np.cosh(p[0]) + p[1] ** 2), [0.0, 0.0], full_output=True)
