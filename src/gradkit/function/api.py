@@ -107,7 +107,8 @@ def jacobian(
     Returns
     -------
     ndarray or Result
-        In x's floating type (float32 for float32 x, float64 otherwise). Shape ``output_shape + x.shape`` (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
+        In x's floating type (float32 for float32 x, float64 otherwise). Shape ``output_shape + x.shape``
+        (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
         Without `full_output`, an untrustworthy result also raises a `RuntimeWarning` (the fixed-step
         methods, which then estimate no error, warn where f was not finite at their points).
 

@@ -28,7 +28,7 @@ class Result:
     message : str
         What happened, in words.
     status : ndarray or None
-        `derivative` only: a code per element, 0 success, -1 the error estimate
+        `derivative` by differences (or exactly) only: a code per element, 0 success, -1 the error estimate
         exceeds the tolerance, -2 f does not look differentiable there (or, for the
         complex step, complex-analytic), -3 f is not finite at the element (or on
         both sides of it); None for the other functions.
