@@ -16,7 +16,7 @@ from itertools import pairwise
 import numpy as np
 
 from gradkit.function.evaluate import PrecisionWatch
-from gradkit.function.richardson import MIN_ROWS, NOISE_GAIN, STEP_RATIO, extrapolate, replayed
+from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, noise_gain, replayed
 from gradkit.function.smoothness import curvature_kinks, kinks, rising
 from gradkit.stencils import central_radius, stencil
 
@@ -157,12 +157,12 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
     return Row(value, noise, above, below, slopes, curvature, magnitude)
 
 
-def _changes_settle(values: list, floor: np.ndarray, power: int, lowest: int) -> np.ndarray:
+def _changes_settle(values: list, floor: list, power: int, lowest: int) -> np.ndarray:
     """Where the last three changes of four successive estimates behave as a resolved sequence's: each
     shrinks by about STEP_RATIO**p from the one before, p from `lowest` to `power` (the leading term of the
-    truncation error: h**1 where f'' jumps), or lies within the rounding `floor`. Estimates at steps too
-    long for f do not: they grow like h**-order as the steps shrink (or fall faster than any power, for exp
-    at long steps), or wander."""
+    truncation error: h**1 where f'' jumps), or lies within the rounding `floor` of its own rows (one per
+    change). Estimates at steps too long for f do not: they grow like h**-order as the steps shrink (or fall
+    faster than any power, for exp at long steps), or wander."""
     c1, c2, c3 = (np.abs(b - a) for a, b in pairwise(values))
     with np.errstate(invalid="ignore"):
 
@@ -170,8 +170,8 @@ def _changes_settle(values: list, floor: np.ndarray, power: int, lowest: int) ->
             fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
             return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
 
-        second = shrinks(c1, c2) | (c2 <= floor)
-        third = shrinks(c2, c3) | (c3 <= floor)
+        second = shrinks(c1, c2) | (c2 <= floor[1])
+        third = shrinks(c2, c3) | (c3 <= floor[2])
     return second & third & np.isfinite(values[0])
 
 
@@ -235,7 +235,9 @@ def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
     open_ = np.arange(m)
     for k in range(3, SEARCH_ROWS):
         rows = [ladder.row(j, open_) for j in range(k - 3, k + 1)]
-        floor = 4 * NOISE_GAIN * rows[-1].noise
+        # each change against the rounding of its own rows: the noise of the shortest step, which grows like
+        # h**-order, would pass the changes of longer steps for rounding
+        floor = [4 * noise_gain(power) * r.noise for r in rows[1:]]
         # a kink of f's slope leaves central first and second differences an error in every power of h
         lowest = 1 if ladder.order <= 2 else power
         settled = _changes_settle([r.value for r in rows], floor, power, lowest)
