@@ -160,6 +160,13 @@ def test_derivative_one_sided(side):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("side", ["forward", "backward"])
+def test_derivative_one_sided_float32(side):
+    """Orders 1-2 one-sided (bounds=) in float32: honest to float32's precision."""
+    derivative_sweep("richardson", np.float32, range(1, 3), side=side).check()
+
+
+@pytest.mark.slow
 def test_derivative_cos_101_points():
     """Finding 1 as filed: cos at 101 points of [0, 10], orders 1-10 (243 of 1010 were confident wrong)."""
     derivative_sweep(
@@ -308,8 +315,10 @@ def test_jacobian(method):
 
 @pytest.mark.parametrize("method", GRAD_METHODS)
 def test_directional(method):
-    """Directional derivatives of 8 functions of 2-3 variables at 8 points each, float64."""
-    multi_sweep("directional", method, np.float64).check(min_success=0.9 if method in ("auto", "richardson") else 0)
+    """Directional derivatives of 8 functions of 2-3 variables at 8 points each, float64: honest, and as
+    successful as `grad` by the same method is on the same cases (every method succeeds on >= 90% of them
+    there, test_grad)."""
+    multi_sweep("directional", method, np.float64).check(min_success=0.9)
 
 
 @pytest.mark.parametrize(
@@ -342,11 +351,14 @@ def test_hessian(method):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "kind, method", [("grad", m) for m in GRAD_METHODS] + [("hessian", "richardson"), ("hessian", "central")]
+    "kind, method",
+    [(kind, m) for kind in ("grad", "jacobian", "directional") for m in GRAD_METHODS]
+    + [("hessian", "richardson"), ("hessian", "central")],
 )
 def test_float32(kind, method):
-    """float32 points: float32 results (finding 6), honest to float32's precision."""
-    multi_sweep(kind, method, np.float32).check()
+    """float32 points: float32 results (finding 6), honest to float32's precision: the error estimate
+    bounds the truth in >= 95% of the successes, so it must count the rounding of the float32 result."""
+    (jacobian_sweep(method, np.float32) if kind == "jacobian" else multi_sweep(kind, method, np.float32)).check()
 
 
 def batched(f):
