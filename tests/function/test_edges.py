@@ -173,6 +173,16 @@ def test_derivative_redoes_one_sided_where_f_is_not_finite_and_keeps_to_bounds()
     assert np.all(np.abs(central.value - exact) <= central.error) and np.all(central.success)
 
 
+def test_derivative_bounds_hold_for_the_precision_probe_too():
+    # t**2 at 2.0 gives float32 numbers: one more point off float32's grid tells exact arithmetic from single
+    # precision, and it must lie inside the bounds as every other point
+    seen = []
+    result = gk.derivative(
+        lambda t: seen.append(np.max(t)) or t**2, np.array([0.5, 2.0]), bounds=(0, 2), full_output=True
+    )
+    assert max(seen) <= 2.0 and result.value.tolist() == [1.0, 4.0] and np.all(result.success)
+
+
 def test_derivative_bounds_are_checked():
     with pytest.raises(ValueError, match="inside bounds"):
         gk.derivative(np.sin, np.array([0.5, 3.0]), bounds=(0, 2))

@@ -131,7 +131,8 @@ def derivative(
     sampler = Sampler(f, arguments, kwargs or {}, dtype, np.zeros(flat.size, int), shape=point.shape)
     f0 = sampler(point, np.arange(flat.size)).reshape(-1)
     if sampler.precision > np.finfo(np.float64).eps:  # f(x) are float32 numbers: single precision or exact?
-        sampler(off_single_grid(point), np.arange(flat.size))
+        upward = True if box is None else (off_single_grid(flat) <= box[1]).reshape(point.shape)
+        sampler(off_single_grid(point, upward), np.arange(flat.size))  # (inside the bounds)
     answer = _Answer(flat.size, f0.dtype)
     good = np.flatnonzero(np.isfinite(f0))
     answer.fail(np.flatnonzero(~np.isfinite(f0)), NOT_FINITE, "f(x) is not finite")
