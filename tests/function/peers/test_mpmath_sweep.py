@@ -244,14 +244,17 @@ def scaled(f, scale):
     return f if scale == 1 else (lambda p: scale * f(p))
 
 
-def multi_sweep(kind: str, method: str, dtype, functions=None, scale: float = 1.0, **options) -> Sweep:
+def multi_sweep(
+    kind: str, method: str, dtype, functions=None, scale: float = 1.0, shrink: float = 1.0, **options
+) -> Sweep:
     """`kind` ("grad", "jacobian", "hessian" or "directional" along DIRECTIONS) of every function, times
-    `scale`, at MULTI_POINTS."""
-    sweep = Sweep(f"{kind} method={method} dtype={np.dtype(dtype).name} scale={scale:g} {options or ''}")
+    `scale`, at MULTI_POINTS times `shrink`."""
+    label = f"{kind} method={method} dtype={np.dtype(dtype).name} scale={scale:g} points*{shrink:g} {options or ''}"
+    sweep = Sweep(label)
     eps = float(np.finfo(dtype).eps)
     for name, (f, mp_f, dim) in (functions or MULTI).items():
         f = scaled(f, scale)
-        for point in MULTI_POINTS[dim]:
+        for point in MULTI_POINTS[dim] * shrink:
             x = point.astype(dtype)
             grad, hess = (scale * a for a in partials(name, x.astype(np.float64), mp_f))
             call = {"grad": gk.grad, "jacobian": gk.jacobian, "hessian": gk.hessian}.get(kind)
@@ -328,6 +331,16 @@ def test_tiny_scale(kind, method):
     """The same functions times 1e-13 (finding 7): every value and derivative is far below the old default
     atol of 1e-12, so success must come from the error estimate's size relative to f's own scale."""
     multi_sweep(kind, method, np.float64, scale=1e-13).check()
+
+
+@pytest.mark.parametrize(
+    "kind, method", [("grad", m) for m in GRAD_METHODS] + [("hessian", "richardson"), ("hessian", "central")]
+)
+def test_near_zero(kind, method):
+    """The same functions at the points times 1e-9, where steps relative to |x| are far below the scale on
+    which some f vary in floating point (1 + x^2 is 1 there, so log(1 + x^2 + y^2) is exactly 0 at every
+    such step while its gradient is 2x and its Hessian 2 I): honest."""
+    multi_sweep(kind, method, np.float64, shrink=1e-9).check()
 
 
 def test_check_grad():
