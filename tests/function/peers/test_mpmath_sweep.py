@@ -334,13 +334,31 @@ def test_tiny_scale(kind, method):
 
 
 @pytest.mark.parametrize(
-    "kind, method", [("grad", m) for m in GRAD_METHODS] + [("hessian", "richardson"), ("hessian", "central")]
+    "kind, method",
+    [("grad", m) for m in GRAD_METHODS]
+    + [("hessian", "richardson"), ("hessian", "central")]
+    + [("directional", m) for m in ("richardson", "central", "complex")],
 )
 def test_near_zero(kind, method):
     """The same functions at the points times 1e-9, where steps relative to |x| are far below the scale on
     which some f vary in floating point (1 + x^2 is 1 there, so log(1 + x^2 + y^2) is exactly 0 at every
     such step while its gradient is 2x and its Hessian 2 I): honest."""
     multi_sweep(kind, method, np.float64, shrink=1e-9).check()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["richardson", "central", "complex"])
+def test_near_zero_float32(method):
+    """float32 points times 1e-4: 1 + x^2 is 1 in float32, cos(xy + z) is 1.0 (f constant to float32's
+    last bit while its gradient is about 1e-8): honest to float32's precision."""
+    multi_sweep("grad", method, np.float32, shrink=1e-4).check()
+
+
+@pytest.mark.slow
+def test_derivative_near_zero():
+    """Orders 1-10 at points from 1e-12 to 4e-8 (steps relative to |x| against steps of f's own scale)."""
+    points = np.array([-3e-9, -1e-12, 2.5e-10, 1e-9, 4e-8])
+    derivative_sweep("richardson", np.float64, range(1, MAX_ORDER + 1), points=points).check()
 
 
 def test_check_grad():
