@@ -101,13 +101,14 @@ class Sweep:
         assert successes >= min_success * total, f"{self.label}: only {successes}/{total} succeeded"
 
 
-def derivative_sweep(method: str, dtype, orders, side: str = "", points=POINTS, functions=None) -> Sweep:
+def derivative_sweep(method: str, dtype, orders, side: str = "", points=POINTS, functions=None, step=None) -> Sweep:
     """`derivative` of every function in `functions` (ONE_D's names) at all `points` in one call per order.
     `side` "forward" ("backward") keeps the steps above (below) x with bounds=(x, inf) ((-inf, x))."""
-    sweep = Sweep(f"derivative method={method} {side} dtype={np.dtype(dtype).name} orders={list(orders)}")
+    label = f"derivative method={method} {side} dtype={np.dtype(dtype).name} orders={list(orders)} step={step}"
+    sweep = Sweep(label)
     eps = float(np.finfo(dtype).eps)
     x = points.astype(dtype)
-    options = {}
+    options = {} if step is None else {"step": step}
     if side:
         inf = np.full(x.shape, np.inf, dtype=dtype)
         options["bounds"] = (x, inf) if side == "forward" else (-inf, x)
@@ -359,6 +360,20 @@ def test_derivative_near_zero():
     """Orders 1-10 at points from 1e-12 to 4e-8 (steps relative to |x| against steps of f's own scale)."""
     points = np.array([-3e-9, -1e-12, 2.5e-10, 1e-9, 4e-8])
     derivative_sweep("richardson", np.float64, range(1, MAX_ORDER + 1), points=points).check()
+
+
+@pytest.mark.parametrize("step", [10.0, 1.0, 1e-3])
+def test_derivative_user_step(step):
+    """Orders 1-6 with the caller's (largest) step, from one spanning several periods of sin(10x) to one far
+    below f's scale: honest whatever the step (scipy's initial_step, numdifftools' base_step)."""
+    derivative_sweep("richardson", np.float64, range(1, 7), step=step).check()
+
+
+@pytest.mark.parametrize("kind", ["grad", "hessian"])
+@pytest.mark.parametrize("step", [10.0, 1e-3])
+def test_user_step(kind, step):
+    """Gradients and Hessians with the caller's (largest) step: honest whatever the step."""
+    multi_sweep(kind, "richardson", np.float64, step=step).check()
 
 
 def test_check_grad():
