@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.complex_step import complex_columns
-from gradkit.function.evaluate import check_vectorized
+from gradkit.function.complex_step import STEP, complex_columns
+from gradkit.function.evaluate import FLOAT32_EPS, check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_directional, exact_jacobian, is_formula
-from gradkit.function.finite import Columns, fixed_columns, richardson_columns
+from gradkit.function.finite import Columns, _column, fixed_columns, richardson_columns
 from gradkit.function.problem import (
     Problem,
     as_point,
@@ -34,7 +34,7 @@ from gradkit.function.problem import (
 )
 from gradkit.function.result import Result
 from gradkit.function.richardson import reconciled
-from gradkit.function.steps import relative_first, rescalable, step_scale
+from gradkit.function.steps import EPS, fixed_step, relative_first, rescalable, step_scale
 from gradkit.function.verdict import finish, within
 
 
@@ -288,17 +288,21 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
     # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
     # were too coarse for it; the more certain estimate is kept.
-    unsure = _unsure(columns, rtol, retry_atol(atol))
+    # an exact 0 with error 0 is what an f flat at these steps gives (log(1 + x**2) at 1e-9, where 1 + x**2
+    # rounds to 1): the other scale tells a zero derivative from steps too fine for f
+    flat = _flat(columns)
+    unsure = _unsure(columns, rtol, retry_atol(atol)) | flat
     if problem.step is not None or not np.count_nonzero(unsure):
         return columns
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
-        better = retry.error < columns.error[again]
+        better = (retry.error < columns.error[again]) | _column(flat[again], retry.error.ndim - 1)
         old_value, old_error = columns.value[again], columns.error[again]
         # two independent sequences: where they disagree beyond their errors, the kept one's error covers both
         kept_error = reconciled(old_value, old_error, retry.value, retry.error)
         retry_error = reconciled(retry.value, retry.error, old_value, old_error)
+        retry_error = np.where(_column(flat[again], retry.error.ndim - 1), retry.error, retry_error)  # (no estimate)
         columns.value[again] = np.where(better, retry.value, old_value)
         columns.error[again] = np.where(better, retry_error, kept_error)
         kept = better.reshape(len(again), -1).all(axis=1)
@@ -307,6 +311,12 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
             columns.notes = [n for n in columns.notes if not any(f"x[{c}]" in n for c in coords[again][kept])]
             columns.notes += retry.notes
     return columns
+
+
+def _flat(columns: Columns) -> np.ndarray:
+    """Per coordinate: every element of its column is exactly 0 with an error of exactly 0."""
+    flat = (columns.value == 0) & (columns.error == 0)
+    return flat.reshape(len(flat), -1).all(axis=1)
 
 
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
@@ -364,11 +374,17 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     length = float(np.abs(direction).max())
     if length == 0:
         raise ValueError("v must not be zero")
+    method = "richardson" if method == "auto" else method
+    typed = floating_type(x)
     # The line is parameterised from t0 = max|x| / max|v| rather than from 0, so that the error estimate counts
     # the rounding of x + t v (half a unit of x, not of t) as it counts that of any other argument.
     start = 0.0
-    if "step" not in options:
-        options["step"] = 0.125 * float(step_scale(np.abs(point).max())) / length
+    if "step" not in options:  # each method's own step along x, in units of t
+        scale = float(step_scale(np.abs(point).max()))
+        if method in ("central", "forward", "backward"):
+            accuracy = options.get("accuracy", 2)
+            scale = float(fixed_step(np.float64(scale), 1, accuracy, FLOAT32_EPS if typed == np.float32 else EPS))
+        options["step"] = (STEP if method == "complex" else 0.125) * scale / length
         start = float(np.abs(point).max()) / length
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 
@@ -377,9 +393,7 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
 
     else:
         line = lambda t: f(point + (t[0] - start) * direction, *args, **kwargs)  # noqa: E731
-    method = "richardson" if method == "auto" else method
     result = jacobian(line, [start], method=method, full_output=full_output, **options)
-    typed = floating_type(x)
     if not full_output:
         value = result[..., 0]
         return value.astype(typed) if typed != np.float64 and not np.iscomplexobj(value) else value

@@ -320,7 +320,9 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
     _sequences(sampler, el, order, None, first, box, answer)
     tolerance = retry_atol(atol)
     fine = within(answer.value[el.idx], answer.error[el.idx], rtol, tolerance)
-    again = np.flatnonzero(~fine & rescalable(el.at, order) & (answer.status[el.idx] != NOT_FINITE))
+    # an exact 0 with error 0 is what an f flat at these steps gives (log(1 + x**2) at 1e-9): unsure too
+    flat = (answer.value[el.idx] == 0) & (answer.error[el.idx] == 0)
+    again = np.flatnonzero((~fine | flat) & rescalable(el.at, order) & (answer.status[el.idx] != NOT_FINITE))
     if not len(again):
         return
     retry = _Answer(len(answer.status), answer.value.dtype)
@@ -330,10 +332,11 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
     new_value, new_error = retry.value[part.idx], retry.error[part.idx]
     # two independent sequences: where they disagree beyond their errors, the kept one's error covers both
     answer.error[part.idx] = reconciled(old_value, old_error, new_value, new_error)
-    retry.error[part.idx] = reconciled(new_value, new_error, old_value, old_error)
-    better = part.idx[new_error < old_error]
+    retry.error[part.idx] = np.where(flat[again], new_error, reconciled(new_value, new_error, old_value, old_error))
+    better = part.idx[(new_error < old_error) | flat[again]]
     answer.set(better, retry.value[better], retry.error[better])
     answer.status[better] = retry.status[better]
+    answer.magnitude[part.idx] = np.maximum(answer.magnitude[part.idx], retry.magnitude[part.idx])
     for mask in answer.notes.values():
         mask[better] = False
     for text, mask in retry.notes.items():

@@ -206,7 +206,9 @@ def _hessian_matrix(
         problem, first_richardson_step(x, relative=first, order=2), failed
     )
     magnitude = np.abs(value).max(initial=0.0)
-    unsure = ~within(magnitude, error, rtol, retry_atol(atol))
+    # an exact 0 with error 0 is what an f flat at these steps gives (log(1 + x**2) at 1e-9): unsure too
+    flat = (value == 0) & (error == 0)
+    unsure = ~within(magnitude, error, rtol, retry_atol(atol)) | flat
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
     diagonal = np.diagonal(unsure)
     again = rescalable(x, order=2) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
@@ -216,7 +218,7 @@ def _hessian_matrix(
         retry_value, retry_error, retry_side, retry_jumping, retry_kinked = _extrapolated(
             problem, first_richardson_step(x, relative=relative, order=2), failed
         )
-        better = retry_error < error
+        better = (retry_error < error) | flat
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
         kept = better.any(axis=1)
         one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
