@@ -80,7 +80,10 @@ class Evaluator:
 
     @property
     def precision(self) -> float:
-        """Relative rounding of f's values: float32's while f looks computed in single precision."""
+        """Relative rounding of f's values: float32's while f looks computed in single precision, and always
+        for a float32 x (f's arguments are rounded to float32, whatever it computes with them)."""
+        if self.point_type is not None:
+            return max(self.watch.precision, FLOAT32_EPS)
         return self.watch.precision
 
     @property

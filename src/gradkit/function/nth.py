@@ -71,6 +71,10 @@ class Sampler:
 
     @property
     def precision(self) -> float:
+        """f's relative rounding: float32's while its values look single precision, and always for float32
+        points (rounded to float32 whatever f computes with them)."""
+        if np.dtype(self.dtype).itemsize < 8:
+            return max(self.watch.precision, float(np.finfo(np.float32).eps))
         return self.watch.precision
 
     def step(self, at: np.ndarray, h: np.ndarray) -> np.ndarray:
