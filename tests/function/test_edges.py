@@ -243,6 +243,24 @@ def test_float32_in_float32_out_with_single_precision_steps():
     assert gk.grad(gauss, p32.astype(np.float64)).dtype == np.float64  # float64 unchanged
 
 
+def test_f_flat_at_tiny_steps_is_not_a_zero_derivative():
+    # log(1 + x^2 + y^2) at 1e-9: 1 + x^2 rounds to 1, so f is exactly 0 at every step relative to |x|; the unit
+    # scale sees the derivative. In float32 at 1e-4 f is exactly 0 at every step of y on both scales: no estimate.
+    f = lambda p: np.log(1 + p[0] ** 2 + p[1] ** 2)  # noqa: E731
+    x = np.array([1.124e-9, 4.23e-10])
+    exact = 2 * x / (1 + x @ x)
+    for result in (gk.grad(f, x, full_output=True), gk.hessian(f, x, full_output=True)):
+        truth = exact if result.value.ndim == 1 else 2 * np.eye(2)
+        assert np.all(np.abs(result.value - truth) <= result.error)
+    assert gk.grad(f, x, full_output=True).success
+    x32 = np.array([1.124e-4, 4.23e-5], dtype=np.float32)
+    single = quietly(gk.grad, f, x32, full_output=True)
+    assert not single.success and np.all(np.abs(single.value - 2 * x32.astype(float)) <= single.error)
+    assert "round to one number" in single.message
+    ignored = gk.grad(lambda p: np.sin(p[0]) + 0 * p[1], [0.5, 1e-9], full_output=True)
+    assert ignored.success and ignored.value[1] == 0  # f that ignores a coordinate: an exact zero stands
+
+
 # --- 7. Tolerances that mean something at every scale -------------------------------------------------------
 
 

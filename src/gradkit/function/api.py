@@ -34,7 +34,7 @@ from gradkit.function.problem import (
 )
 from gradkit.function.result import Result
 from gradkit.function.richardson import reconciled
-from gradkit.function.steps import EPS, fixed_step, relative_first, rescalable, step_scale
+from gradkit.function.steps import EPS, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
 from gradkit.function.verdict import finish, within
 
 
@@ -293,7 +293,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     flat = _flat(columns)
     unsure = _unsure(columns, rtol, retry_atol(atol)) | flat
     if problem.step is not None or not np.count_nonzero(unsure):
-        return columns
+        return _rounded_away(problem, columns)
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
@@ -310,6 +310,32 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
         if kept.any():
             columns.notes = [n for n in columns.notes if not any(f"x[{c}]" in n for c in coords[again][kept])]
             columns.notes += retry.notes
+    return _rounded_away(problem, columns)
+
+
+def _rounded_away(problem: Problem, columns: Columns) -> Columns:
+    """Columns exactly 0 with error 0 although f changes along their coordinate (one more point, a first step
+    away, tells): f's values rounded to one number at every step taken (log(1 + x**2) near 0 in float32,
+    whose values are exactly 0 there). That is no estimate: the error is infinite."""
+    flat = np.flatnonzero(_flat(columns))
+    if not len(flat):
+        return columns
+    coords = problem.coords[flat]
+    x = problem.x0[coords]
+    h = first_richardson_step(x)
+    if problem.bounds is not None:  # towards the side with room
+        up, down = problem.bounds[1][coords] - x, x - problem.bounds[0][coords]
+        h = np.where(up >= h, h, -np.minimum(h, down))
+    with np.errstate(all="ignore"):
+        values = problem.evaluator.displaced(problem.x0, coords, (h,))
+    moved = (values != problem.f0) & np.isfinite(values)
+    varied = moved.reshape(len(coords), -1).any(axis=1) & (h != 0)
+    columns.error[flat[varied]] = np.inf
+    columns.notes += [
+        f"f's values round to one number at every step taken along x[{c}] (though f changes further away): "
+        "no estimate; pass a larger step="
+        for c in coords[varied]
+    ]
     return columns
 
 

@@ -144,6 +144,8 @@ def derivative(
             _fixed(sampler, el, order, accuracy, step, box, answer)
         else:
             _adaptive(sampler, el, order, step, box, answer, rtol, atol)
+            if step is None and box is None:
+                _rounded_away(sampler, el, order, answer)
     size = np.maximum(np.where(np.isfinite(f0), np.abs(f0), 0.0), answer.magnitude)  # f's size near each x
     atol = resolved_atol(atol, rtol, size, flat, order, elementwise=True)
     return answer.finish(point.shape, dtype, sampler.nfev, method, rtol, atol, full_output)
@@ -341,6 +343,21 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
         mask[better] = False
     for text, mask in retry.notes.items():
         answer.note(better[mask[better]], text)
+
+
+def _rounded_away(sampler: Sampler, el: Elements, order: int, answer: _Answer) -> None:
+    """Elements exactly 0 with error 0 although f changes near them (one more point, a first step away,
+    tells): f's values rounded to one number at every step taken. That is no estimate: infinite error."""
+    flat = np.flatnonzero((answer.value[el.idx] == 0) & (answer.error[el.idx] == 0))
+    if not len(flat):
+        return
+    part = el.take(flat)
+    values = sampler(part.at + 2.0 ** (order - 1) * first_richardson_step(part.at, order=order), part.idx)
+    varied = part.idx[(values != part.f_at) & np.isfinite(values)]
+    answer.error[varied] = np.inf
+    answer.fail(
+        varied, INACCURATE, "f's values round to one number at every step taken (though f changes further away)"
+    )
 
 
 def _sequences(sampler: Sampler, el: Elements, order: int, step, relative, box, answer: _Answer) -> None:
