@@ -35,7 +35,7 @@ from gradkit.function.problem import (
 from gradkit.function.result import Result
 from gradkit.function.richardson import reconciled
 from gradkit.function.steps import EPS, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
-from gradkit.function.verdict import finish, within
+from gradkit.function.verdict import finish, narrowed, within
 
 
 def jacobian(
@@ -414,15 +414,19 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
         start = float(np.abs(point).max()) / length
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 
-        def line(t):
-            return f(point + (t - start).reshape((-1,) + (1,) * point.ndim) * direction, *args, **kwargs)
+        def line(t):  # f gets its points in x's floating type
+            points = point + (t - start).reshape((-1,) + (1,) * point.ndim) * direction
+            return f(points.astype(typed, copy=False), *args, **kwargs)
 
     else:
-        line = lambda t: f(point + (t[0] - start) * direction, *args, **kwargs)  # noqa: E731
+
+        def line(t):
+            return f((point + (t[0] - start) * direction).astype(typed, copy=False), *args, **kwargs)
+
     result = jacobian(line, [start], method=method, full_output=full_output, **options)
     if not full_output:
         value = result[..., 0]
-        return value.astype(typed) if typed != np.float64 and not np.iscomplexobj(value) else value
+        return narrowed(value, np.zeros(value.shape), typed)[0]
     return _squeeze(result, typed)
 
 
@@ -438,10 +442,7 @@ def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
 
 
 def _squeeze(result: Result, typed=np.float64) -> Result:
-    value, error = result.value[..., 0], result.error[..., 0]
-    if typed != np.float64:
-        value = value.astype(np.complex64) if np.iscomplexobj(value) else value.astype(typed)
-        error = error.astype(typed)
+    value, error = narrowed(result.value[..., 0], result.error[..., 0], typed)
     return Result(value, error, result.nfev, result.method, result.success, result.message)
 
 

@@ -29,7 +29,7 @@ from gradkit.function.result import Result
 from gradkit.function.richardson import reconciled
 from gradkit.function.smoothness import CURVATURE_KINKED, GROWING, KINKED
 from gradkit.function.steps import check_step, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
-from gradkit.function.verdict import warn_inaccurate, within
+from gradkit.function.verdict import narrowed, warn_inaccurate, within
 from gradkit.grid.options import check_order
 
 #: Status codes of `derivative`'s elements (`Result.status`).
@@ -203,8 +203,8 @@ class _Answer:
         parts = [f"{text} ({_where(mask, shape)})" for text, mask in self.notes.items() if mask.any()]
         message = "; ".join(parts) if parts else "converged within tolerance"
         kind = np.result_type(dtype, self.value.dtype) if np.iscomplexobj(self.value) else dtype
-        value = self.value.astype(kind).reshape(shape)
-        error = self.error.astype(np.dtype(dtype)).reshape(shape)
+        value, error = narrowed(self.value, self.error, kind if np.iscomplexobj(self.value) else dtype)
+        value, error = value.reshape(shape), error.reshape(shape)
         if full_output:
             return Result(
                 value, error, nfev.reshape(shape), method, success.reshape(shape), message, self.status.reshape(shape)
