@@ -416,12 +416,12 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
 
         def line(t):  # f gets its points in x's floating type
             points = point + (t - start).reshape((-1,) + (1,) * point.ndim) * direction
-            return f(points.astype(typed, copy=False), *args, **kwargs)
+            return f(_in_type(points, typed), *args, **kwargs)
 
     else:
 
         def line(t):
-            return f((point + (t[0] - start) * direction).astype(typed, copy=False), *args, **kwargs)
+            return f(_in_type(point + (t[0] - start) * direction, typed), *args, **kwargs)
 
     result = jacobian(line, [start], method=method, full_output=full_output, **options)
     if not full_output:
@@ -439,6 +439,13 @@ def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
         raise ValueError(f"v must have x's shape {tuple(point.shape)}, got {tuple(np.shape(direction))}")
     f = autodiff.OnePoint(f) if check_vectorized(options.get("vectorized", False))[0] else f
     return autodiff.finished(autodiff.ad_directional(f, point, direction, name, args, kwargs), name, full_output)
+
+
+def _in_type(points: np.ndarray, typed) -> np.ndarray:
+    """Points in x's floating type: as they are for float64, float32 (complex64 for a complex step) otherwise."""
+    if typed == np.float64:
+        return points
+    return points.astype(np.complex64 if np.iscomplexobj(points) else typed)
 
 
 def _squeeze(result: Result, typed=np.float64) -> Result:

@@ -174,8 +174,9 @@ def _changes_settle(values: list, floor: list, power: int, lowest: int) -> np.nd
             fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
             return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
 
-        second = shrinks(c1, c2) | (c2 <= floor[1])
-        third = shrinks(c2, c3) | (c3 <= floor[2])
+        # (a floor of 0 is f exactly 0 at every point: rounded to nothing, no sign of convergence)
+        second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0))
+        third = shrinks(c2, c3) | ((c3 <= floor[2]) & (floor[2] > 0))
     return second & third & np.isfinite(values[0])
 
 
