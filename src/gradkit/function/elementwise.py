@@ -144,8 +144,7 @@ def derivative(
             _fixed(sampler, el, order, accuracy, step, box, answer)
         else:
             _adaptive(sampler, el, order, step, box, answer, rtol, atol)
-            if step is None and box is None:
-                _rounded_away(sampler, el, order, answer)
+            _rounded_away(sampler, el, order, step, box, answer)
     size = np.maximum(np.where(np.isfinite(f0), np.abs(f0), 0.0), answer.magnitude)  # f's size near each x
     atol = resolved_atol(atol, rtol, size, flat, order, elementwise=True)
     return answer.finish(point.shape, dtype, sampler.nfev, method, rtol, atol, full_output)
@@ -345,14 +344,18 @@ def _adaptive(sampler: Sampler, el: Elements, order: int, step, box, answer: _An
         answer.note(better[mask[better]], text)
 
 
-def _rounded_away(sampler: Sampler, el: Elements, order: int, answer: _Answer) -> None:
+def _rounded_away(sampler: Sampler, el: Elements, order: int, step, box, answer: _Answer) -> None:
     """Elements exactly 0 with error 0 although f changes near them (one more point, a first step away,
     tells): f's values rounded to one number at every step taken. That is no estimate: infinite error."""
     flat = np.flatnonzero((answer.value[el.idx] == 0) & (answer.error[el.idx] == 0))
     if not len(flat):
         return
     part = el.take(flat)
-    values = sampler(part.at + 2.0 ** (order - 1) * first_richardson_step(part.at, order=order), part.idx)
+    h = 2.0 ** (order - 1) * first_richardson_step(part.at, order=order) if step is None else step[part.idx]
+    if box is not None:  # towards the side with room
+        up, down = box[1][part.idx] - part.at, part.at - box[0][part.idx]
+        h = np.where(up >= h, h, -np.minimum(h, down))
+    values = sampler(part.at + h, part.idx)
     varied = part.idx[(values != part.f_at) & np.isfinite(values)]
     answer.error[varied] = np.inf
     answer.fail(
