@@ -33,7 +33,7 @@ POINTS = [
 def judge(result, exact):
     value = float(np.ravel(result.value)[0])
     relative = abs(value - exact) / max(abs(exact), 1e-300)
-    return not (relative > 1e-6 and result.success), (value, exact, float(np.ravel(result.error)[0]))
+    return not (relative > 1e-6 and np.all(result.success)), (value, exact, float(np.ravel(result.error)[0]))
 
 
 def exact_derivative(function, x, order):

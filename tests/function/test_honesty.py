@@ -108,7 +108,7 @@ def test_the_error_estimate_bounds_the_true_error_in_95_percent_of_cases(outcome
 
 
 def test_no_confident_wrong_answer(outcomes):
-    confident_and_wrong = [name for name, (r, rel, _) in outcomes.items() if rel > 1e-6 and r.success]
+    confident_and_wrong = [name for name, (r, rel, _) in outcomes.items() if rel > 1e-6 and np.all(r.success)]
     assert confident_and_wrong == []
 
 
@@ -123,7 +123,7 @@ def test_inaccurate_answers_warn_without_full_output():
 @pytest.mark.parametrize(("name", "f", "x"), KINKS, ids=[k[0] for k in KINKS])
 def test_a_kink_is_never_a_success(name, f, x):
     result = gk.grad(f, np.array(x), full_output=True)
-    assert not result.success
+    assert not np.any(result.success)
     assert "differentiable" in result.message
     with pytest.warns(RuntimeWarning):
         gk.grad(f, np.array(x))
@@ -145,7 +145,7 @@ def test_a_jump_or_an_infinite_slope_is_never_a_success_and_says_why(name, f, x)
         gk.grad(lambda p: f(p[0]), np.array([x]), full_output=True),
         gk.derivative(f, np.array([x]), full_output=True),
     ):
-        assert not result.success, name
+        assert not np.any(result.success), name
         assert "grow as the step shrinks" in result.message or "one-sided slopes differ" in result.message, name
 
 
@@ -154,7 +154,7 @@ def test_a_hessian_where_f_jumps_or_its_slope_is_infinite_is_never_a_success(g):
     # the symmetric second differences of an odd g are exactly 0 at every step; the first differences of the
     # same points grow like 1/h (or h**(-2/3)): that row and column of the Hessian do not exist
     result = gk.hessian(lambda p: g(p[0]) + p[1] ** 2, np.array([0.0, 1.0]), full_output=True)
-    assert not result.success and "grow as the step shrinks" in result.message
+    assert not np.any(result.success) and "grow as the step shrinks" in result.message
     assert np.isinf(result.error[0]).all() and np.isinf(result.error[:, 0]).all()
     assert abs(result.value[1, 1] - 2.0) <= result.error[1, 1] < 1e-9
 
@@ -180,7 +180,7 @@ def test_a_kink_of_the_slope_is_never_a_successful_second_derivative(name, f, x,
     }
     for kind, result in results.items():
         value, error = np.ravel(result.value)[0], np.ravel(result.error)[0]
-        assert not result.success, (name, kind)
+        assert not np.any(result.success), (name, kind)
         assert "twice differentiable" in result.message, (name, kind)
         assert abs(value - left) <= 1.01 * error and abs(value - right) <= 1.01 * error, (name, kind, value, error)
     hessian = results["hessian"]
@@ -198,7 +198,7 @@ def test_the_first_derivative_at_a_kink_of_the_slope_is_accurate(name, f, x, lef
         (gk.derivative(f, np.array([x, x + 0.25]), full_output=True), slope),
     ]
     for result, exact in outcomes:
-        assert result.success, (name, result.message)
+        assert np.all(result.success), (name, result.message)
         assert abs(result.value[0] - exact) <= min(1e-12, result.error[0] + 1e-15), (name, result.value[0])
 
 
@@ -208,7 +208,7 @@ def test_a_quadratic_spline_is_differentiated_at_its_knots():
     spline = interpolate.make_interp_spline(nodes, np.sin(nodes), k=2)  # knots at 1.5, 2.5, ...: f'' jumps there
     knots = spline.t[3:-3]
     result = gk.derivative(spline, knots, full_output=True)
-    assert result.success
+    assert np.all(result.success)
     np.testing.assert_allclose(result.value, spline.derivative()(knots), rtol=1e-12, atol=1e-13)
 
 
@@ -218,7 +218,7 @@ def test_beside_a_kink_of_the_slope_the_second_derivative_is_a_success(name, f, 
         if "sin" in name:  # f'' is 2 [x > 1] - sin(x)
             exact = 2.0 * (offset > 0) - np.sin(x + offset)
         result = gk.derivative(f, np.array([x + offset]), order=2, full_output=True)
-        assert result.success and "differentiable" not in result.message, (name, offset)
+        assert np.all(result.success) and "differentiable" not in result.message, (name, offset)
         assert abs(result.value[0] - exact) <= 1e-8
 
 
@@ -229,8 +229,8 @@ def test_hessians_at_tiny_x_raise_no_warning_from_inside(x):
         warnings.simplefilter("error")
         smooth = gk.hessian(lambda p: np.exp(p[0]) + p[1] ** 2, np.array([x, 1.0]), full_output=True)
         kinked = gk.hessian(lambda p: p[0] * abs(p[0]) + p[1] ** 2, np.array([x, 1.0]), full_output=True)
-    assert smooth.success and abs(smooth.value[0, 0] - 1.0) <= smooth.error[0, 0] < 1e-9
-    assert not kinked.success and "twice differentiable" in kinked.message
+    assert np.all(smooth.success) and abs(smooth.value[0, 0] - 1.0) <= smooth.error[0, 0] < 1e-9
+    assert not np.any(kinked.success) and "twice differentiable" in kinked.message
 
 
 def test_smooth_second_derivatives_are_not_taken_for_kinks_of_the_slope():
@@ -258,7 +258,7 @@ def test_constant_or_rounding_quotients_are_not_taken_for_jumps():
     # a Jacobian column that is exactly 0 (sin(p0) does not depend on p1), and the gradient of a large loss
     # at its minimum, where the quotients are rounding that grows like 1/h: neither is a jump
     jacobian = gk.jacobian(lambda p: np.array([p[0] * p[1], np.sin(p[0])]), [1.0, 2.0], full_output=True)
-    assert jacobian.success and "differentiable" not in jacobian.message
+    assert np.all(jacobian.success) and "differentiable" not in jacobian.message
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         loss = gk.grad(lambda p: 1e6 + np.sum((p - 1) ** 2), np.ones(3), full_output=True)
@@ -310,8 +310,10 @@ def test_fixed_step_estimates_bound_the_error_closely(method, accuracy):
             result = gk.grad(f, np.array(x), method=method, accuracy=accuracy, full_output=True)
         true = np.asarray(df(np.array(x)), dtype=float)
         absolute = np.abs(result.value - true)
-        relative = np.max(absolute / np.maximum(np.abs(true), 1e-300))
-        assert not (relative > 1e-6 and result.success), name
+        # off relative to the derivative, or where that is 0 to a derivative on f's own scale (the default atol)
+        scale = np.maximum(np.abs(true), abs(f(np.array(x))) / max(np.abs(x).max(), 1.0))
+        relative = np.max(absolute / np.maximum(scale, 1e-300))
+        assert not (relative > 1e-6 and np.all(result.success)), name
         if name in smooth:
             assert np.all(absolute <= result.error), name
             overstated.append(np.max(result.error / np.maximum(absolute, 1e-300)))
@@ -348,7 +350,7 @@ def test_hessian_error_estimates_bound_the_true_error_against_exact_hessians():
             normwise = error.max() / max(np.abs(exact).max(), 1e-300)
             # wrong: off by more than 1e-6 of the largest element, or than atol where the Hessian is zero
             wrong = error.max() > 1e-6 * np.abs(exact).max() + 1e-12
-            assert not (wrong and result.success), (expression, point)
+            assert not (wrong and np.all(result.success)), (expression, point)
             relative.append(normwise)
     assert np.median(relative) <= 1e-11
 
@@ -360,7 +362,7 @@ def test_elementwise_derivative_of_a_single_precision_function_is_flagged_and_bo
     result = gk.derivative(
         lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order, full_output=True
     )
-    assert not result.success  # float32 rounding cannot give 1e-8
+    assert not np.any(result.success)  # float32 rounding cannot give 1e-8
     assert np.all(np.abs(result.value - exact) <= result.error)
     with pytest.warns(RuntimeWarning, match="may be inaccurate"):
         gk.derivative(lambda t: np.sin(np.asarray(t, dtype=np.float32)).astype(np.float64), x, order=order)
@@ -374,7 +376,7 @@ def test_hessian_of_a_single_precision_function_is_flagged_and_bounded(method):
     s, c, e = np.sin(1.0), np.cos(1.0), np.exp(0.5)
     exact = np.array([[-s * e, c * e], [c * e, s * e]])
     result = gk.hessian(f, [1.0, 0.5], method=method, full_output=True)
-    assert not result.success
+    assert not np.any(result.success)
     assert np.all(np.abs(result.value - exact) <= result.error)
 
 
@@ -430,10 +432,10 @@ def test_exact_arithmetic_at_short_binary_fractions_is_not_taken_for_single_prec
     trusted to 1e-12 and costs no second pass."""
     x = np.full(10, 0.5)
     result = gk.grad(rosen, x, full_output=True)
-    assert result.success and result.error.max() < 1e-10 and result.nfev <= 70
+    assert np.all(result.success) and result.error.max() < 1e-10 and result.nfev <= 70
     np.testing.assert_allclose(result.value, rosen_der(x), rtol=0, atol=1e-12)
     cubic = gk.derivative(lambda t: t**3 - t, np.array([0.5, 1.0, 2.0]), full_output=True)
-    assert cubic.success and np.all(cubic.error < 1e-10)
+    assert np.all(cubic.success) and np.all(cubic.error < 1e-10)
     np.testing.assert_allclose(cubic.value, [-0.25, 2.0, 11.0], rtol=1e-13)
 
 
@@ -442,11 +444,11 @@ def test_complex_step_of_a_complex64_function_reports_single_precision():
     result = gk.grad(
         lambda p: np.exp(-(np.asarray(p, dtype=np.complex64)[0] ** 2)), [0.3], method="complex", full_output=True
     )
-    assert not result.success and abs(result.value[0] - exact) <= result.error[0]
+    assert not np.any(result.success) and abs(result.value[0] - exact) <= result.error[0]
     double = gk.grad(lambda p: p[0] ** 3, [0.5], method="complex", full_output=True)  # exact short fractions
-    assert double.success and double.error[0] < 1e-15 and double.value[0] == 0.75
+    assert np.all(double.success) and double.error[0] < 1e-15 and double.value[0] == 0.75
     x = np.array([0.3, 1.0])
     single = gk.derivative(lambda t: np.exp(np.asarray(t, dtype=np.complex64)), x, method="complex", full_output=True)
-    assert not single.success and np.all(np.abs(single.value - np.exp(x)) <= single.error)
+    assert not np.any(single.success) and np.all(np.abs(single.value - np.exp(x)) <= single.error)
     exact = gk.derivative(lambda t: t**3, np.array([0.5, 2.0]), method="complex", full_output=True)
-    assert exact.success and np.array_equal(exact.value, [0.75, 12.0])
+    assert np.all(exact.success) and np.array_equal(exact.value, [0.75, 12.0])

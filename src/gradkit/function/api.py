@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradkit.function import autodiff, native
-from gradkit.function.complex_step import complex_columns
-from gradkit.function.evaluate import check_vectorized
-from gradkit.function.finite import Columns, fixed_columns, richardson_columns
+from gradkit.function.complex_step import STEP, complex_columns
+from gradkit.function.evaluate import FLOAT32_EPS, check_vectorized
+from gradkit.function.exact import as_function, check_exact_options, exact_directional, exact_jacobian, is_formula
+from gradkit.function.finite import Columns, _column, fixed_columns, richardson_columns
 from gradkit.function.problem import (
     Problem,
     as_point,
@@ -25,12 +26,16 @@ from gradkit.function.problem import (
     check_callable,
     check_method,
     check_tolerances,
+    floating_type,
     prepare,
+    resolved_atol,
+    retry_atol,
     wrt_indices,
 )
 from gradkit.function.result import Result
-from gradkit.function.steps import relative_first, rescalable, step_scale
-from gradkit.function.verdict import finish, within
+from gradkit.function.richardson import reconciled
+from gradkit.function.steps import EPS, first_richardson_step, fixed_step, relative_first, rescalable, step_scale
+from gradkit.function.verdict import finish, narrowed, within
 
 
 def jacobian(
@@ -55,8 +60,10 @@ def jacobian(
 
     Parameters
     ----------
-    f : callable
-        ``f(x, *args, **kwargs)`` returning a number or an array of a fixed shape.
+    f : callable or Expression
+        ``f(x, *args, **kwargs)`` returning a number or an array of a fixed shape (real or complex). A formula
+        object (gradkit's `Expression`) is differentiated exactly ("auto": error 0, nfev 0); x then holds one
+        value per variable.
     x : array_like
         The point. A torch tensor or JAX array selects automatic differentiation ("auto"); the other
         methods then call f with that library's arrays, in double precision, and return NumPy arrays.
@@ -64,16 +71,17 @@ def jacobian(
         "richardson" (the default for NumPy input) shrinks the step adaptively and extrapolates, with an
         error estimate; "central", "forward" and "backward" use one step and a stencil of `accuracy`
         (with `full_output`, one more point per coordinate gives their error estimate);
-        "complex" the complex step (f must be complex-safe); "ad" torch or JAX ("auto" picks it for their
-        arrays).
+        "complex" the complex step (f must be real at real x and complex-analytic: each step is checked
+        against one central difference, and a disagreement is no success); "ad" torch or JAX ("auto" picks
+        it for their arrays).
     wrt : int, sequence of int, slice or bool mask, optional
         Differentiate with respect to these elements of the flattened x only; the others are held fixed.
     args, kwargs : optional
         Extra arguments of f.
     vectorized : bool or int, optional
-        f takes a batch of points ``(k, *x.shape)`` and returns ``(k, *output_shape)``: every point of a
-        step goes in one call (True), or at most this many points a call (an int: a batch size, which
-        bounds the memory f's own arrays take and can keep them in cache).
+        f takes a batch of points ``(k, *x.shape)`` and returns ``(k, *output_shape)``: the points of a step
+        go in cache-sized batches (True: about 1 MiB of points a call), or at most this many points a call
+        (an int). A batch size bounds the memory f's own arrays take and keeps them in cache.
     workers : int or map-like, optional
         Evaluate points in a process pool of this many workers (f must be picklable), or with
         ``workers(function, iterable)``, as SciPy's `workers`. Serial by default.
@@ -85,7 +93,9 @@ def jacobian(
     accuracy : int, optional
         Order of the fixed-step stencils (default 2).
     rtol, atol : float, optional
-        ``success`` needs ``error <= atol + rtol * |value|`` for every element (defaults 1e-8 and 1e-12).
+        ``success`` needs ``error <= atol + rtol * |value|`` for every element. Defaults: rtol 1e-8 (3.5e-4
+        for float32 x); atol rtol times f's size near x over ``max(|x|, 1)``, at least the smallest normal
+        number, so that f and 1e-13 f succeed alike.
     bounds : (lower, upper), optional
         Never evaluate f outside this box; near its faces one-sided differences are used.
     backend : {"torch", "jax"}, optional
@@ -97,7 +107,8 @@ def jacobian(
     Returns
     -------
     ndarray or Result
-        Shape ``output_shape + x.shape`` (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
+        In x's floating type (float32 for float32 x, float64 otherwise). Shape ``output_shape + x.shape``
+        (``output_shape + (len(wrt),)`` with `wrt`), as JAX and autograd.
         Without `full_output`, an untrustworthy result also raises a `RuntimeWarning` (the fixed-step
         methods, which then estimate no error, warn where f was not finite at their points).
 
@@ -205,11 +216,17 @@ def _derivative_of(
     full_output=False,
     scalar=False,
 ):
-    check_callable(f)
     check_method(method)
     accuracy = check_accuracy(accuracy)
-    rtol, atol = check_tolerances(rtol, atol)
+    rtol, atol = check_tolerances(rtol, atol, floating_type(x))
     check_vectorized(vectorized)
+    if is_formula(f):
+        if method == "auto":
+            check_exact_options(step=step, bounds=bounds, backend=backend)
+            indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
+            return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output)
+        f = as_function(f)
+    check_callable(f)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step, accuracy=accuracy)
         f = autodiff.OnePoint(f) if vectorized else f
@@ -237,7 +254,13 @@ def _derivative_of(
             "output (or reduce f to a scalar)"
         )
     columns = _columns(problem, method, accuracy, rtol, atol, full_output)
+    atol = resolved_atol(atol, rtol, _size(problem), problem.x0[problem.coords])
     return finish(problem, columns, method, rtol, atol, full_output)
+
+
+def _size(problem: Problem) -> float:
+    """f's size near x: the largest finite |f| at x and at the points evaluated."""
+    return max(float(np.abs(problem.f0).max(initial=0.0)), problem.evaluator.magnitude)
 
 
 def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_output: bool) -> Columns:
@@ -246,7 +269,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
         empty = np.empty((0, *f0.shape))
         return Columns(empty, empty.copy(), np.zeros(0, dtype=bool))
     if method == "complex":
-        return complex_columns(ev, x0, f0, coords, problem.step)
+        return complex_columns(ev, x0, f0, coords, problem.step, problem.bounds)
     if method in ("central", "forward", "backward"):
         # the error estimate costs one more point per coordinate: only where it is returned
         return fixed_columns(
@@ -265,21 +288,61 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     # Where a small |x| is left unsure, the other scale: steps against max(|x|, 1) where the steps relative
     # to |x| were too fine for f (exp(x) at 1e-20), steps relative to |x| where those against max(|x|, 1)
     # were too coarse for it; the more certain estimate is kept.
-    unsure = _unsure(columns, rtol, atol)
+    # an exact 0 with error 0 is what an f flat at these steps gives (log(1 + x**2) at 1e-9, where 1 + x**2
+    # rounds to 1): the other scale tells a zero derivative from steps too fine for f
+    flat = _flat(columns)
+    unsure = _unsure(columns, rtol, retry_atol(atol)) | flat
     if problem.step is not None or not np.count_nonzero(unsure):
-        return columns
+        return _rounded_away(problem, columns)
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
-        better = retry.error < columns.error[again]
-        columns.value[again] = np.where(better, retry.value, columns.value[again])
-        columns.error[again] = np.where(better, retry.error, columns.error[again])
+        better = (retry.error < columns.error[again]) | _column(flat[again], retry.error.ndim - 1)
+        old_value, old_error = columns.value[again], columns.error[again]
+        # two independent sequences: where they disagree beyond their errors, the kept one's error covers both
+        kept_error = reconciled(old_value, old_error, retry.value, retry.error)
+        retry_error = reconciled(retry.value, retry.error, old_value, old_error)
+        retry_error = np.where(_column(flat[again], retry.error.ndim - 1), retry.error, retry_error)  # (no estimate)
+        columns.value[again] = np.where(better, retry.value, old_value)
+        columns.error[again] = np.where(better, retry_error, kept_error)
         kept = better.reshape(len(again), -1).all(axis=1)
         columns.suspect[again] = np.where(kept, retry.suspect, columns.suspect[again])
         if kept.any():
             columns.notes = [n for n in columns.notes if not any(f"x[{c}]" in n for c in coords[again][kept])]
             columns.notes += retry.notes
+    return _rounded_away(problem, columns)
+
+
+def _rounded_away(problem: Problem, columns: Columns) -> Columns:
+    """Columns exactly 0 with error 0 although f changes along their coordinate (one more point, a first step
+    away, tells): f's values rounded to one number at every step taken (log(1 + x**2) near 0 in float32,
+    whose values are exactly 0 there). That is no estimate: the error is infinite."""
+    flat = np.flatnonzero(_flat(columns))
+    if not len(flat):
+        return columns
+    coords = problem.coords[flat]
+    x = problem.x0[coords]
+    h = first_richardson_step(x)
+    if problem.bounds is not None:  # towards the side with room
+        up, down = problem.bounds[1][coords] - x, x - problem.bounds[0][coords]
+        h = np.where(up >= h, h, -np.minimum(h, down))
+    with np.errstate(all="ignore"):
+        values = problem.evaluator.displaced(problem.x0, coords, (h,))
+    moved = (values != problem.f0) & np.isfinite(values)
+    varied = moved.reshape(len(coords), -1).any(axis=1) & (h != 0)
+    columns.error[flat[varied]] = np.inf
+    columns.notes += [
+        f"f's values round to one number at every step taken along x[{c}] (though f changes further away): "
+        "no estimate; pass a larger step="
+        for c in coords[varied]
+    ]
     return columns
+
+
+def _flat(columns: Columns) -> np.ndarray:
+    """Per coordinate: every element of its column is exactly 0 with an error of exactly 0."""
+    flat = (columns.value == 0) & (columns.error == 0)
+    return flat.reshape(len(flat), -1).all(axis=1)
 
 
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:
@@ -318,8 +381,12 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     >>> round(float(gk.directional(f, [1.0, 2.0], [1.0, 1.0])), 10)
     5.0
     """
-    check_callable(f)
     check_method(method)
+    if is_formula(f) and method == "auto":
+        check_exact_options(**{k: options.get(k) for k in ("step", "bounds", "backend")})
+        return exact_directional(f, x, v, full_output=full_output)
+    f = as_function(f) if is_formula(f) else f
+    check_callable(f)
     args = options.pop("args", ())
     kwargs = options.pop("kwargs", None) or {}
     backend = options.pop("backend", None)
@@ -333,21 +400,34 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     length = float(np.abs(direction).max())
     if length == 0:
         raise ValueError("v must not be zero")
-    if "step" not in options:
-        options["step"] = 0.125 * float(step_scale(np.abs(point).max())) / length
+    method = "richardson" if method == "auto" else method
+    typed = floating_type(x)
+    # The line is parameterised from t0 = max|x| / max|v| rather than from 0, so that the error estimate counts
+    # the rounding of x + t v (half a unit of x, not of t) as it counts that of any other argument.
+    start = 0.0
+    if "step" not in options:  # each method's own step along x, in units of t
+        scale = float(step_scale(np.abs(point).max()))
+        if method in ("central", "forward", "backward"):
+            accuracy = options.get("accuracy", 2)
+            scale = float(fixed_step(np.float64(scale), 1, accuracy, FLOAT32_EPS if typed == np.float32 else EPS))
+        options["step"] = (STEP if method == "complex" else 0.125) * scale / length
+        start = float(np.abs(point).max()) / length
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 
-        def line(t):
-            return f(point + t.reshape((-1,) + (1,) * point.ndim) * direction, *args, **kwargs)
+        def line(t):  # f gets its points in x's floating type
+            points = point + (t - start).reshape((-1,) + (1,) * point.ndim) * direction
+            return f(_in_type(points, typed), *args, **kwargs)
 
     else:
-        line = lambda t: f(point + t[0] * direction, *args, **kwargs)  # noqa: E731
-    method = "richardson" if method == "auto" else method
-    return (
-        jacobian(line, [0.0], method=method, full_output=full_output, **options)[..., 0]
-        if not full_output
-        else _squeeze(jacobian(line, [0.0], method=method, full_output=True, **options))
-    )
+
+        def line(t):
+            return f(_in_type(point + (t[0] - start) * direction, typed), *args, **kwargs)
+
+    result = jacobian(line, [start], method=method, full_output=full_output, **options)
+    if not full_output:
+        value = result[..., 0]
+        return narrowed(value, np.zeros(value.shape), typed)[0]
+    return _squeeze(result, typed)
 
 
 def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
@@ -361,10 +441,16 @@ def _directional_ad(f, x, v, args, kwargs, backend, full_output, options):
     return autodiff.finished(autodiff.ad_directional(f, point, direction, name, args, kwargs), name, full_output)
 
 
-def _squeeze(result: Result) -> Result:
-    return Result(
-        result.value[..., 0], result.error[..., 0], result.nfev, result.method, result.success, result.message
-    )
+def _in_type(points: np.ndarray, typed) -> np.ndarray:
+    """Points in x's floating type: as they are for float64, float32 (complex64 for a complex step) otherwise."""
+    if typed == np.float64:
+        return points
+    return points.astype(np.complex64 if np.iscomplexobj(points) else typed)
+
+
+def _squeeze(result: Result, typed=np.float64) -> Result:
+    value, error = narrowed(result.value[..., 0], result.error[..., 0], typed)
+    return Result(value, error, result.nfev, result.method, result.success, result.message)
 
 
 # --- Checking a hand-written gradient ----------------------------------------------------------------

@@ -40,17 +40,24 @@ class Evaluator:
         a callable ``workers(function, iterable)`` is used as a map, as in SciPy.
     """
 
-    def __init__(self, func, args, kwargs, input_shape, *, vectorized=False, workers=None, dtype=np.float64):
+    def __init__(
+        self, func, args, kwargs, input_shape, *, vectorized=False, workers=None, dtype=np.float64, point_type=None
+    ):
         self.func = func
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
         self.input_shape = tuple(input_shape)
         self.vectorized, self.batch_size = check_vectorized(vectorized)
+        if self.vectorized and self.batch_size is None:
+            self.batch_size = cache_batch(math.prod(self.input_shape))
+        # float32 for a float32 x: f gets its points in the caller's type (and computes as the caller does)
+        self.point_type = point_type
         self.workers = workers
         self.dtype = dtype
         self.nfev = 0
         self.output_shape: tuple[int, ...] | None = None
         self.watch = PrecisionWatch()
+        self.magnitude = 0.0  # the largest finite |f| seen: f's own scale, for the default atol
         self._pool: ProcessPoolExecutor | None = None
         if self.vectorized and workers is not None and not (isinstance(workers, int) and workers == 1):
             raise ValueError(
@@ -73,7 +80,10 @@ class Evaluator:
 
     @property
     def precision(self) -> float:
-        """Relative rounding of f's values: float32's while f looks computed in single precision."""
+        """Relative rounding of f's values: float32's while f looks computed in single precision, and always
+        for a float32 x (f's arguments are rounded to float32, whatever it computes with them)."""
+        if self.point_type is not None:
+            return max(self.watch.precision, FLOAT32_EPS)
         return self.watch.precision
 
     @property
@@ -91,6 +101,8 @@ class Evaluator:
         func, args, kwargs, shape = self.func, self.args, self.kwargs, self.input_shape
         if len(shape) != 1:  # a flat point already has the shape of a 1-D x
             points = [point.reshape(shape) for point in points]
+        if self.point_type is not None:
+            points = [self.typed(point) for point in points]
         results = []
         try:
             for point in points:
@@ -103,6 +115,8 @@ class Evaluator:
             self.nfev += len(results) + 1
             raise
         self.nfev += len(results)
+        largest = max((abs(r) for r in results if r - r == 0), default=0.0)  # r - r == 0: finite
+        self.magnitude = largest if largest > self.magnitude else self.magnitude
         if self.precision >= 1e-10:
             self.watch.note(np.array(results))
         return results
@@ -132,7 +146,7 @@ class Evaluator:
             (value,) = self.many(point[None], raise_errors=True)
             return value
         self.nfev += 1
-        value = self._checked(self.func(point.reshape(self.input_shape), *self.args, **self.kwargs))
+        value = self._checked(self.func(self.typed(point.reshape(self.input_shape)), *self.args, **self.kwargs))
         return self._noted(value[None])[0]
 
     def probe_precision(self, point: np.ndarray) -> None:
@@ -142,7 +156,7 @@ class Evaluator:
         if self.precision < 1e-10:
             return
         self.nfev += 1
-        shaped = point.reshape(self.input_shape)
+        shaped = self.typed(point.reshape(self.input_shape))
         try:
             with np.errstate(all="ignore"):
                 value = self.func(shaped[None] if self.vectorized else shaped, *self.args, **self.kwargs)
@@ -156,7 +170,7 @@ class Evaluator:
         k = points.shape[0]
         if k == 0:
             return np.empty((0, *(self.output_shape or ())))
-        shaped = points.reshape((k, *self.input_shape))
+        shaped = self.typed(points.reshape((k, *self.input_shape)))
         self.nfev += k
         if self.vectorized:
             size = k if self.batch_size is None else self.batch_size
@@ -186,6 +200,12 @@ class Evaluator:
             values.append(self.many(points))
         return np.concatenate(values)
 
+    def typed(self, points: np.ndarray) -> np.ndarray:
+        """Points in the type f is given them: as they are, or in single precision for a float32 x."""
+        if self.point_type is None:
+            return points
+        return points.astype(np.complex64 if np.iscomplexobj(points) else self.point_type)
+
     def _batch_call(self, shaped: np.ndarray) -> np.ndarray:
         """A vectorized f at the batch `shaped`, checked."""
         k = shaped.shape[0]
@@ -199,6 +219,9 @@ class Evaluator:
 
     def _noted(self, values: np.ndarray) -> np.ndarray:
         self.watch.note(values)
+        with np.errstate(invalid="ignore"):
+            largest = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))
+        self.magnitude = max(self.magnitude, largest)
         return values
 
     def _batch(self, values: np.ndarray) -> np.ndarray:
@@ -340,6 +363,16 @@ class _Call:
             return self.func(point, *self.args, **self.kwargs)
         except (ArithmeticError, ValueError, FloatingPointError):
             return np.nan
+
+
+#: The bytes of points one call of a vectorized f gets by default: f's own arrays of that size stay in a
+#: core's cache (measured: the 1000-D Rosenbrock function runs 2.5x faster on 128 points a call than on 2000).
+CACHE_BYTES = 1 << 20
+
+
+def cache_batch(point_size: int) -> int:
+    """How many points of `point_size` float64 values make a cache-sized batch (`CACHE_BYTES`)."""
+    return max(1, CACHE_BYTES // (8 * max(point_size, 1)))
 
 
 def check_vectorized(vectorized: object) -> tuple[bool, int | None]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gradkit.function.evaluate import Evaluator, NotRealError
+from gradkit.function.evaluate import FLOAT32_EPS, Evaluator, NotRealError
 from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayed
 from gradkit.function.smoothness import curvature_kinks, kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
@@ -33,6 +33,7 @@ class Columns:
     nonfinite: np.ndarray | None = None  # bool (m,): f was not finite (or raised) at some sample
     estimated: bool = True  # False: `error` holds no estimate (fixed steps asked for the value only)
     failed_side: np.ndarray | None = None  # int (m,): +1 (-1) where f failed above (below) x only, else 0
+    second: np.ndarray | None = None  # central fixed steps: |f''| from x +- h, for the complex step's rounding
 
 
 def _column(values: np.ndarray, extra_dims: int) -> np.ndarray:
@@ -69,8 +70,9 @@ def fixed_columns(
     is not finite at a stencil point takes a one-sided stencil on the other side.
     """
     x = x0[coords]
-    h = fixed_step(x, 1, accuracy) if step is None else step[coords]
-    h = (x + h) - x  # a step that x + h represents exactly
+    single = ev.point_type is not None  # a float32 x: steps for single precision, exact in it
+    h = fixed_step(x, 1, accuracy, FLOAT32_EPS if single else EPS) if step is None else step[coords]
+    h = ((x + h).astype(np.float32).astype(np.float64) if single else x + h) - x  # a step x + h represents
     chosen = [scheme] * len(coords)
     notes: list[str] = []
     if bounds is None:
@@ -158,7 +160,11 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
         error = 2 * (np.abs(value - higher) + higher_noise)
         lower = combined(lower_offsets, lower_weights)[0] if lower_weights is not None else np.inf
         error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
-    return Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
+    columns = Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
+    if 1 in samples and -1 in samples:
+        with np.errstate(invalid="ignore", over="ignore"):
+            columns.second = np.abs(samples[1] - 2 * f0 + samples[-1]) / hc**2
+    return columns
 
 
 @lru_cache(maxsize=64)

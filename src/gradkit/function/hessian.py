@@ -10,6 +10,7 @@ import numpy as np
 
 from gradkit.function import autodiff, native
 from gradkit.function.evaluate import check_vectorized
+from gradkit.function.exact import as_function, check_exact_options, exact_jacobian, is_formula
 from gradkit.function.finite import Columns
 from gradkit.function.problem import (
     Problem,
@@ -17,7 +18,10 @@ from gradkit.function.problem import (
     check_callable,
     check_method,
     check_tolerances,
+    floating_type,
     prepare,
+    resolved_atol,
+    retry_atol,
     wrt_indices,
 )
 from gradkit.function.richardson import extrapolate, nth_step
@@ -77,9 +81,15 @@ def hessian(
     array([[3.e+06, 0.e+00],
            [0.e+00, 2.e+00]])
     """
-    check_callable(f)
     check_method(method, ("auto", "ad", "central", "richardson"))
-    rtol, atol = check_tolerances(rtol, atol)
+    rtol, atol = check_tolerances(rtol, atol, floating_type(x))
+    if is_formula(f):
+        if method == "auto":
+            check_exact_options(step=step, bounds=bounds, backend=backend)
+            indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
+            return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output, hessian=True)
+        f = as_function(f)
+    check_callable(f)
     if method == "ad" or (method == "auto" and autodiff.backend_of(x) is not None):
         autodiff.check_no_step(step=step)
         f = autodiff.OnePoint(f) if check_vectorized(vectorized)[0] else f
@@ -109,6 +119,8 @@ def hessian(
         # becomes a bound and the coordinate takes one-sided differences on the other
         first_try = (value, error, notes)
         value, error, notes, failed = _around_failures(problem, method, estimated, rtol, atol, failed, first_try)
+    size = max(abs(complex(problem.f0)), problem.evaluator.magnitude)  # f's size near x
+    atol = resolved_atol(atol, rtol, np.asarray(size), problem.x0[problem.coords], order=2)
     m = len(problem.coords)
     suspect = failed | ~np.isfinite(value).all(axis=1)
     if suspect.any():
@@ -142,7 +154,11 @@ def _around_failures(problem: Problem, method: str, estimated: bool, rtol, atol,
     if problem.step is not None:
         h = problem.step[columns]
     else:
-        h = fixed_step(x, 2, 2) if method == "central" else first_richardson_step(x, relative=relative_first(x))
+        h = (
+            fixed_step(x, 2, 2)
+            if method == "central"
+            else first_richardson_step(x, relative=relative_first(x), order=2)
+        )
     h = 2 * h if method == "central" else h  # the longest step taken
     if problem.bounds is not None:  # only coordinates with room on both sides were central: probe those
         room = (x - problem.bounds[0][columns] >= h) & (problem.bounds[1][columns] - x >= h)
@@ -186,19 +202,23 @@ def _hessian_matrix(
     # As for gradients: steps relative to |x| where |x| < 1/8; where the result is unsure, the other scale
     # for the coordinates where it differs, keeping each element's more certain estimate.
     first = relative_first(x)
-    value, error, side, jumping, kinked = _extrapolated(problem, first_richardson_step(x, relative=first), failed)
+    value, error, side, jumping, kinked = _extrapolated(
+        problem, first_richardson_step(x, relative=first, order=2), failed
+    )
     magnitude = np.abs(value).max(initial=0.0)
-    unsure = ~within(magnitude, error, rtol, atol)
+    # an exact 0 with error 0 is what an f flat at these steps gives (log(1 + x**2) at 1e-9): unsure too
+    flat = (value == 0) & (error == 0)
+    unsure = ~within(magnitude, error, rtol, retry_atol(atol)) | flat
     # a coordinate's scale shows in its diagonal element; a mixed element only says one of two is off
     diagonal = np.diagonal(unsure)
-    again = rescalable(x) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
+    again = rescalable(x, order=2) & (diagonal if np.count_nonzero(diagonal) else unsure.any(axis=1))
     one_sided = side != 0
     if np.count_nonzero(again):
         relative = np.where(again, ~first, first)
         retry_value, retry_error, retry_side, retry_jumping, retry_kinked = _extrapolated(
-            problem, first_richardson_step(x, relative=relative), failed
+            problem, first_richardson_step(x, relative=relative, order=2), failed
         )
-        better = retry_error < error
+        better = (retry_error < error) | flat
         value, error = np.where(better, retry_value, value), np.where(better, retry_error, error)
         kept = better.any(axis=1)
         one_sided = np.where(kept, (retry_side != 0) | (one_sided & ~better.all(axis=1)), one_sided)
@@ -313,7 +333,7 @@ def _second_differences(
     values = ev.many(np.concatenate(points))
     at_near, at_far = values[:m], values[m : 2 * m]
     pp, pm, mp, mm = np.split(values[2 * m :], 4) if len(i) else ([], [], [], [])
-    matrix, noise = np.empty((m, m)), np.empty((m, m))
+    matrix, noise = np.empty((m, m), dtype=np.result_type(values.dtype, np.float64)), np.empty((m, m))
     if not all_finite(values):
         failed |= ~np.isfinite(at_near) | ~np.isfinite(at_far)
         for part in (pp, pm, mp, mm):

@@ -77,4 +77,5 @@ def numerical_call(f: Callable, x: object, backend: str | None = None) -> tuple[
     if library is None:
         return f, x
     device = x.device if library == "torch" and backend_of(x) == "torch" else None
-    return LibraryCall(f, library, device), as_numpy(x)
+    # the points go to f in double precision whatever x's own type (see the module's docstring)
+    return LibraryCall(f, library, device), np.asarray(as_numpy(x), dtype=np.float64)

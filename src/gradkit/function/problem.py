@@ -15,7 +15,8 @@ from gradkit.function.steps import check_step
 
 METHODS = ("auto", "ad", "complex", "central", "forward", "backward", "richardson")
 DEFAULT_RTOL = 1e-8
-DEFAULT_ATOL = 1e-12
+FLOAT64 = np.dtype(np.float64)
+TINY = float(np.finfo(np.float64).tiny)
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Problem:
     step: np.ndarray | None  # (n,) user steps
     bounds: tuple[np.ndarray, np.ndarray] | None
     subset: bool  # wrt was given: the derivative axis has length m instead of x's shape
+    dtype: np.dtype = FLOAT64  # of the results: float32 for a float32 x
 
     @property
     def size(self) -> int:
@@ -45,6 +47,14 @@ def check_method(method: str, allowed: tuple[str, ...] = METHODS) -> str:
     if method not in allowed:
         raise ValueError(f"method must be one of {', '.join(map(repr, allowed))}, got {method!r}")
     return method
+
+
+def floating_type(x: object) -> np.dtype:
+    """The floating type of the results for x: float32 for a float32 (or float16) array, float64 otherwise."""
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
 
 
 def as_point(x: object, name: str = "x") -> np.ndarray:
@@ -87,7 +97,11 @@ def prepare(
         raise TypeError(f"kwargs must be a dict, got {type(kwargs).__name__}")
     coords = wrt_indices(wrt, point.shape)
     x0 = point.reshape(-1)
-    evaluator = Evaluator(f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype)
+    result_type = floating_type(x)
+    single = np.float32 if result_type == np.float32 else None
+    evaluator = Evaluator(
+        f, args, kwargs, point.shape, vectorized=vectorized, workers=workers, dtype=dtype, point_type=single
+    )
     box = check_bounds(bounds, x0)
     steps = check_step(step, x0, coords, real=np.dtype(dtype).kind != "c")
     f0 = evaluator.at(x0)
@@ -102,7 +116,7 @@ def prepare(
         upward = True if box is None else off_single_grid(x0[coords]) <= box[1][coords]
         probe[coords] = off_single_grid(x0[coords], upward)
         evaluator.probe_precision(probe)
-    return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None)
+    return Problem(evaluator, x0, point.shape, coords, np.asarray(f0), steps, box, wrt is not None, result_type)
 
 
 def all_finite(values: object) -> bool:
@@ -164,10 +178,17 @@ def check_bounds(bounds: object, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return lower, upper
 
 
-def check_tolerances(rtol: object, atol: object) -> tuple[float, float]:
-    """`rtol` and `atol` as non-negative floats, None meaning the defaults (1e-8 and 1e-12)."""
+def default_rtol(dtype=np.float64) -> float:
+    """1e-8 for double precision; the square root of the precision for narrower floats (3.5e-4, float32)."""
+    eps = float(np.finfo(dtype).eps) if np.dtype(dtype).kind == "f" else FLOAT64_EPS
+    return DEFAULT_RTOL if eps <= FLOAT64_EPS else math.sqrt(eps)
+
+
+def check_tolerances(rtol: object, atol: object, dtype=np.float64) -> tuple[float, float | None]:
+    """`rtol` and `atol` as non-negative floats; rtol None is `default_rtol`, atol None stays None (the
+    default depends on f: `resolved_atol`)."""
     checked = []
-    for name, value, default in (("rtol", rtol, DEFAULT_RTOL), ("atol", atol, DEFAULT_ATOL)):
+    for name, value, default in (("rtol", rtol, default_rtol(dtype)), ("atol", atol, None)):
         if value is None:
             checked.append(default)
             continue
@@ -178,6 +199,41 @@ def check_tolerances(rtol: object, atol: object) -> tuple[float, float]:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         checked.append(number)
     return checked[0], checked[1]
+
+
+def resolved_atol(
+    atol: float | None, rtol: float, size: np.ndarray, x: np.ndarray, order: int = 1, *, elementwise=False
+):
+    """The absolute tolerance: the caller's, or by default `rtol` times the size of a derivative on f's own
+    scale, ``|f| / max(|x|, 1)**order``, and never below the smallest normal number.
+
+    `size` is f's size near x: the largest finite |f| at x and at the points evaluated (at most an eighth of
+    ``max(|x|, 1)`` away). A fixed default (such as 1e-12) lets a problem whose values are all near 1e-13
+    succeed with any error; this one scales with f. Where f is 0 everywhere it was evaluated the default is
+    the smallest normal number, as SciPy's. With `elementwise`, one per element (size and x alike);
+    otherwise the largest over f's outputs and x.
+    """
+    if atol is not None:
+        return atol
+    with np.errstate(over="ignore", invalid="ignore"):
+        if elementwise:
+            size = np.abs(size) / np.maximum(np.abs(x), 1.0) ** order
+        else:
+            size = np.abs(size).max(initial=0.0) / max(float(np.abs(x).max(initial=0.0)), 1.0) ** order
+        atol = np.where(np.isfinite(size), rtol * size, 0.0) + TINY
+    return float(atol) if np.ndim(atol) == 0 else atol
+
+
+#: Where a retry on the other step scale is worth its evaluations: an error above this (or above rtol
+#: relative), whatever the tolerance a caller's success needs.
+RETRY_ATOL = 1e-12
+
+
+def retry_atol(atol) -> object:
+    """The absolute tolerance below which an answer is not retried on the other step scale: the smaller of
+    `atol` (None: the default) and `RETRY_ATOL` (an f-scaled default atol of a large f would let coarse
+    answers stand)."""
+    return RETRY_ATOL if atol is None else np.minimum(atol, RETRY_ATOL)
 
 
 def check_accuracy(accuracy: object) -> int:

@@ -17,15 +17,21 @@ class Result:
         The derivative (gradient, Jacobian, Hessian...).
     error : ndarray
         An estimate of the absolute error of each element of `value`.
-    nfev : int
-        The number of points at which the function was evaluated.
+    nfev : int or ndarray
+        The number of points at which the function was evaluated (`derivative`: per element).
     method : str
         The method that produced `value`.
-    success : bool
+    success : bool or ndarray
         Whether every element met the tolerance (``error <= atol + rtol*|value|``)
-        and nothing suspicious (a kink, a non-finite value) was seen.
+        and nothing suspicious (a kink, a non-finite value) was seen. `derivative`,
+        whose elements are independent problems, gives one per element.
     message : str
         What happened, in words.
+    status : ndarray or None
+        `derivative` by differences (or exactly) only: a code per element, 0 success, -1 the error estimate
+        exceeds the tolerance, -2 f does not look differentiable there (or, for the
+        complex step, complex-analytic), -3 f is not finite at the element (or on
+        both sides of it); None for the other functions.
     """
 
     value: np.ndarray
@@ -34,9 +40,11 @@ class Result:
     method: str
     success: bool
     message: str
+    status: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        lines = [
-            f"{name}: {getattr(self, name)!r}" for name in ("value", "error", "nfev", "method", "success", "message")
-        ]
+        names = ("value", "error", "nfev", "method", "success", "message") + (
+            ("status",) if self.status is not None else ()
+        )
+        lines = [f"{name}: {getattr(self, name)!r}" for name in names]
         return "Result(\n  " + ",\n  ".join(lines) + "\n)"

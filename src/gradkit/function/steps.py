@@ -14,9 +14,10 @@ def step_scale(x: np.ndarray) -> np.ndarray:
     return np.maximum(np.abs(x), FLOOR)
 
 
-def fixed_step(x: np.ndarray, order: int, accuracy: int) -> np.ndarray:
-    """The step balancing truncation (~h**accuracy) and rounding (~eps/h**order) errors."""
-    return EPS ** (1.0 / (accuracy + order)) * step_scale(x)
+def fixed_step(x: np.ndarray, order: int, accuracy: int, eps: float = EPS) -> np.ndarray:
+    """The step balancing truncation (~h**accuracy) and rounding (~eps/h**order) errors; `eps` is the
+    precision of the floating type f computes in (float32's for a float32 x)."""
+    return eps ** (1.0 / (accuracy + order)) * step_scale(x)
 
 
 TINY = float(np.finfo(np.float64).tiny)

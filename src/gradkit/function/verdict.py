@@ -29,8 +29,7 @@ def finish(
     `normwise`: rtol is relative to the largest |value| (a Hessian's zero elements carry the rounding of
     f, which is small next to its other elements).
     """
-    value = assemble(problem, columns.value)
-    error = assemble(problem, columns.error)
+    value, error = narrowed(assemble(problem, columns.value), assemble(problem, columns.error), problem.dtype)
     magnitude = np.full_like(value, np.abs(value).max(initial=0.0)) if normwise else value
     fine = all_true(within(magnitude, error, rtol, atol)) if columns.estimated else True
     success = fine and not np.count_nonzero(columns.suspect)
@@ -51,21 +50,20 @@ def finish(
     return value
 
 
-def elementwise_verdict(
-    value, error, nfev: int, method: str, rtol: float, atol: float, full_output: bool, notes: list[str] = ()
-):
-    """`finish` for `derivative`'s arrays of x's shape."""
-    success = all_true(within(value, error, rtol, atol))
-    notes = list(dict.fromkeys(notes))
-    if not success:
-        notes.append("the error estimate exceeds atol + rtol*|value|")
-    message = "; ".join(notes) if notes else "converged within tolerance"
-    value = value[()] if np.ndim(value) == 0 else value
-    if full_output:
-        return Result(np.asarray(value), np.asarray(error), nfev, method, success, message)
-    if not success:
-        warn_inaccurate(method, message)
-    return value
+def narrowed(value: np.ndarray, error: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Value and error in the results' floating type (complex values in its complex counterpart); the error
+    grows by what rounding the value to that type moved it, so that it still bounds the truth."""
+    if np.dtype(dtype) == np.float64:
+        return value, error
+    typed = value.astype(np.complex64 if np.iscomplexobj(value) else dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        moved = np.abs(typed.astype(value.dtype) - value)
+        wider = np.where(np.isfinite(moved), error + moved, error).astype(np.float32)
+    # rounding the error itself to float32 must not shrink it
+    wider = np.where(
+        wider.astype(np.float64) < error + np.nan_to_num(moved), np.nextafter(wider, np.float32(np.inf)), wider
+    )
+    return typed, wider
 
 
 def assemble(problem: Problem, columns: np.ndarray) -> np.ndarray:

@@ -1,0 +1,340 @@
+"""The n-th derivative of an elementwise f at many elements at once: stencils, steps that resolve f, Richardson.
+
+Every element is its own problem; they share calls of f only. A sequence of stencils at steps shrinking by
+`STEP_RATIO` is first walked down from a long step until the estimates behave as a Taylor series says they
+must once the stencil resolves f's own scale (`resolving_start`), and extrapolated from there. A fixed rule
+for the first step cannot know that scale: the n-th differences of cos at steps of 64 are all about zero,
+agree, and would pass for a converged zero. A sequence that never settles is reported unresolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+import numpy as np
+
+from gradkit.function.evaluate import PrecisionWatch
+from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, noise_gain, replayed
+from gradkit.function.smoothness import curvature_kinks, kinks, rising
+from gradkit.stencils import central_radius, stencil
+
+#: The most steps `resolving_start` walks down (a factor 2.1**24, about 5e7, below the first).
+SEARCH_ROWS = 24
+#: Successive changes of a resolved sequence shrink by STEP_RATIO**power, within this factor either way.
+SETTLING_SLACK = 2.0
+
+
+@dataclass
+class Sampler:
+    """Calls an elementwise f on some of the elements, counting each element's evaluations.
+
+    `dtype` is the floating type f is given its points in (x's): float32 points for a float32 x, so that f
+    computes as the caller does and its steps are those single precision can represent.
+    """
+
+    f: object
+    args: tuple
+    kwargs: dict
+    dtype: np.dtype
+    nfev: np.ndarray
+    watch: PrecisionWatch = field(default_factory=PrecisionWatch)
+
+    shape: tuple = ()  # x's: arguments of f of that shape go with their elements
+
+    def __call__(self, points: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        self.nfev[idx] += 1
+        if self.dtype != np.float64:
+            points = points.astype(np.complex64 if np.iscomplexobj(points) else self.dtype)
+        args = self.args if points.shape == self.shape else tuple(self._elements_of(a, idx) for a in self.args)
+        with np.errstate(all="ignore"):
+            values = np.asarray(self.f(points, *args, **self.kwargs))
+        if values.shape != points.shape:
+            raise ValueError(f"f must be elementwise: f(x) has shape {values.shape} for x of shape {points.shape}")
+        if values.dtype.kind not in "fc":
+            if values.dtype.kind not in "biu":
+                raise TypeError(f"f must return numbers, got an array of dtype {values.dtype}")
+            values = values.astype(np.float64)
+        self.watch.note(values)
+        return values.astype(np.result_type(values.dtype, np.float64), copy=False)
+
+    def _elements_of(self, argument: object, idx: np.ndarray) -> object:
+        """An argument of x's shape (or one that broadcasts to it, as SciPy's `args`) at the elements `idx`;
+        any other argument as it is."""
+        if np.ndim(argument) == 0 or not isinstance(argument, (np.ndarray, list, tuple)):
+            return argument
+        try:
+            return np.broadcast_to(np.asarray(argument), self.shape).reshape(-1)[idx]
+        except ValueError:
+            return argument
+
+    @property
+    def precision(self) -> float:
+        """f's relative rounding: float32's while its values look single precision, and always for float32
+        points (rounded to float32 whatever f computes with them)."""
+        if np.dtype(self.dtype).itemsize < 8:
+            return max(self.watch.precision, float(np.finfo(np.float32).eps))
+        return self.watch.precision
+
+    def step(self, at: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The step nearest `h` that moves `at` exactly in f's floating type: ``(at + h) - at``."""
+        if np.dtype(self.dtype).itemsize < 8:
+            return (at + h).astype(self.dtype).astype(np.float64) - at
+        return (at + h) - at
+
+
+@dataclass
+class Elements:
+    """Some elements: their flat indices, points and f's values there."""
+
+    idx: np.ndarray
+    at: np.ndarray
+    f_at: np.ndarray
+
+    def take(self, positions: np.ndarray) -> Elements:
+        return Elements(self.idx[positions], self.at[positions], self.f_at[positions])
+
+
+@lru_cache(maxsize=128)
+def scheme(order: int, side: int, accuracy: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """Offsets and weights: central (side 0) of `accuracy`, or one-sided (+1 forward, -1 backward) with
+    ``order + accuracy`` points."""
+    if side == 0:
+        radius = central_radius(order, accuracy)
+        offsets = tuple(range(-radius, radius + 1))
+    else:
+        offsets = tuple(side * k for k in range(order + accuracy))
+    return offsets, stencil(order, offsets)
+
+
+def reach(order: int, side: int, accuracy: int) -> int:
+    """How many steps from x the scheme evaluates."""
+    return max(abs(o) for o in scheme(order, side, accuracy)[0])
+
+
+@dataclass
+class Row:
+    """One step's estimates for some elements, and what the smoothness checks read off its points."""
+
+    value: np.ndarray
+    noise: np.ndarray
+    above: np.ndarray  # bool: f not finite at a point above x
+    below: np.ndarray
+    slopes: tuple | None  # (spread of the one-sided slopes, its rounding): central first derivatives
+    curvature: tuple | None  # (h, f(x+h), f(x-h), moved): central, orders 1 and 2
+    magnitude: np.ndarray | None = None  # the largest finite |f| at the stencil's points: f's own scale there
+
+
+def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: int, accuracy: int) -> Row:
+    """The stencil of `scheme` at steps `h` (positive, per element) and its rounding."""
+    offsets, weights = scheme(order, side, accuracy)
+    h = sampler.step(el.at, h)
+    samples = [sampler(el.at + o * h, el.idx) if o else el.f_at for o in offsets]
+    with np.errstate(all="ignore"):
+        power = h**order
+        value = sum(w * s for w, s in zip(weights, samples)) / power
+        if side == 0:
+            r = offsets.index(0)
+            near_above, near_below = samples[r + 1], samples[r - 1]
+            slope = np.abs(near_above - near_below) / (2 * h)
+        else:
+            slope = np.abs(samples[1] - samples[0]) / h
+        # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h
+        spread = sum(
+            abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
+        )
+        noise = sampler.precision * spread / power
+    above, below = np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=bool)
+    for sample, o in zip(samples, offsets):
+        if o:
+            bad = ~np.isfinite(sample)
+            above, below = (above | bad, below) if o > 0 else (above, below | bad)
+    slopes = curvature = None
+    if side == 0 and order <= 2:
+        with np.errstate(all="ignore"):
+            if order == 1:
+                slopes = (np.abs(near_above - 2 * el.f_at + near_below) / h, sampler.precision * spread / h)
+            curvature = (h, near_above, near_below, 0.5 * sampler.precision * (np.abs(el.at) + h) * slope)
+    with np.errstate(invalid="ignore"):
+        magnitude = np.max([np.where(np.isfinite(s), np.abs(s), 0.0) for s in samples], axis=0)
+    return Row(value, noise, above, below, slopes, curvature, magnitude)
+
+
+def _changes_settle(values: list, floor: list, power: int, lowest: int) -> np.ndarray:
+    """Where the last three changes of four successive estimates behave as a resolved sequence's: each
+    shrinks by about STEP_RATIO**p from the one before, p from `lowest` to `power` (the leading term of the
+    truncation error: h**1 where f'' jumps), or lies within the rounding `floor` of its own rows (one per
+    change). Estimates at steps too long for f do not: they grow like h**-order as the steps shrink (or fall
+    faster than any power, for exp at long steps), or wander."""
+    c1, c2, c3 = (np.abs(b - a) for a, b in pairwise(values))
+    with np.errstate(invalid="ignore"):
+
+        def shrinks(before, after):
+            fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
+            return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
+
+        # (a floor of 0 is f exactly 0 at every point: rounded to nothing, no sign of convergence)
+        second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0))
+        third = shrinks(c2, c3) | ((c3 <= floor[2]) & (floor[2] > 0))
+    return second & third & np.isfinite(values[0])
+
+
+class Ladder:
+    """The estimates of one sequence at steps ``longest / STEP_RATIO**k``, computed for the elements that need them."""
+
+    def __init__(self, sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int, accuracy: int):
+        self.sampler, self.el, self.longest = sampler, el, longest
+        self.order, self.side, self.accuracy = order, side, accuracy
+        self.rows: list[tuple[np.ndarray, dict]] = []  # per k: (computed mask, field -> full-size array)
+
+    def row(self, k: int, positions: np.ndarray) -> Row:
+        """Row k for `positions` (indices into the elements), computing what is missing."""
+        m = len(self.el.idx)
+        while len(self.rows) <= k:
+            self.rows.append((np.zeros(m, dtype=bool), {}))
+        done, store = self.rows[k]
+        missing = positions[~done[positions]]
+        if len(missing):
+            part = self.el.take(missing)
+            computed = estimate(
+                self.sampler, part, self.longest[missing] / STEP_RATIO**k, self.order, self.side, self.accuracy
+            )
+            for name, values in _fields(computed):
+                if name not in store:
+                    store[name] = np.zeros(m, dtype=np.result_type(values.dtype, np.float64))
+                elif np.result_type(values.dtype, store[name].dtype) != store[name].dtype:
+                    store[name] = store[name].astype(np.result_type(values.dtype, store[name].dtype))
+                store[name][missing] = values
+            done[missing] = True
+        picked = {name: values[positions] for name, values in store.items()}
+        pair = lambda prefix, n: tuple(picked[f"{prefix}{i}"] for i in range(n)) if f"{prefix}0" in picked else None  # noqa: E731
+        return Row(
+            picked["value"],
+            picked["noise"],
+            picked["above"].astype(bool),
+            picked["below"].astype(bool),
+            pair("slopes", 2),
+            pair("curvature", 4),
+            picked["magnitude"],
+        )
+
+
+def _fields(row: Row):
+    yield "value", np.asarray(row.value)
+    yield "noise", np.asarray(row.noise, dtype=np.float64)
+    yield "above", np.asarray(row.above, dtype=np.float64)
+    yield "below", np.asarray(row.below, dtype=np.float64)
+    yield "magnitude", np.asarray(row.magnitude, dtype=np.float64)
+    for prefix, group in (("slopes", row.slopes), ("curvature", row.curvature)):
+        if group is not None:
+            for i, values in enumerate(group):
+                yield f"{prefix}{i}", np.asarray(values)
+
+
+def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
+    """Per element, the first k from which the sequence is resolved (`_changes_settle`), or -1 if it never
+    is within `SEARCH_ROWS` steps."""
+    m = len(ladder.el.idx)
+    start = np.full(m, -1)
+    open_ = np.arange(m)
+    for k in range(3, SEARCH_ROWS):
+        rows = [ladder.row(j, open_) for j in range(k - 3, k + 1)]
+        # each change against the rounding of its own rows: the noise of the shortest step, which grows like
+        # h**-order, would pass the changes of longer steps for rounding
+        floor = [4 * noise_gain(power) * r.noise for r in rows[1:]]
+        # a kink of f's slope leaves central first and second differences an error in every power of h
+        lowest = 1 if ladder.order <= 2 else power
+        settled = _changes_settle([r.value for r in rows], floor, power, lowest)
+        start[open_[settled]] = k - 3
+        open_ = open_[~settled]
+        if not len(open_):
+            break
+    return start
+
+
+@dataclass
+class Outcome:
+    """Per element: value, error, and what was seen."""
+
+    value: np.ndarray
+    error: np.ndarray
+    kinked: np.ndarray  # the one-sided slopes (or, second derivatives: second derivatives) differ
+    growing: np.ndarray  # the quotients grow as the steps shrink (a jump, an infinite slope)
+    unresolved: np.ndarray  # the sequence never behaved as a resolved one
+    above: np.ndarray  # f was not finite at some point above x in the steps used
+    below: np.ndarray
+    magnitude: np.ndarray  # the largest finite |f| at the points of the table's first step
+
+
+def sequence(sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int) -> Outcome:
+    """Richardson extrapolation for `el` from steps ``longest / 2.1**k`` on, starting where the steps resolve f."""
+    power = 2 if side == 0 else 1
+    accuracy = 2 if side == 0 else 1
+    ladder = Ladder(sampler, el, longest, order, side, accuracy)
+    start = resolving_start(ladder, power)
+    m = len(el.idx)
+    out = Outcome(
+        np.zeros(m, dtype=el.f_at.dtype),
+        np.zeros(m),
+        np.zeros(m, bool),
+        np.zeros(m, bool),
+        start < 0,
+        np.zeros(m, bool),
+        np.zeros(m, bool),
+        np.zeros(m),
+    )
+    for s in np.unique(np.maximum(start, 0)).tolist():
+        positions = np.flatnonzero(np.maximum(start, 0) == s)
+        _extrapolated(ladder, positions, s, order, side, power, out)
+    with np.errstate(invalid="ignore"):
+        out.error = np.where(out.unresolved & ~out.growing, np.maximum(out.error, np.abs(out.value)), out.error)
+    return out
+
+
+def _extrapolated(ladder: Ladder, positions: np.ndarray, s: int, order: int, side: int, power: int, out: Outcome):
+    """The table from row `s` on for `positions`; for central first derivatives, where the one-sided slopes
+    stay apart (a kink), an error of at least half their difference, and where f'' jumps the same estimates
+    extrapolated in every power of h; for second derivatives, where f'' jumps, an error covering both sides."""
+    slopes, curvature, quotients = [], [], []
+    above = np.zeros(len(positions), bool)
+    below = np.zeros(len(positions), bool)
+    precision = ladder.sampler.precision
+    f_at = ladder.el.f_at[positions]
+
+    def row(k):
+        nonlocal above, below
+        r = ladder.row(s + k, positions)
+        if k == 0:
+            out.magnitude[positions] = r.magnitude
+        above, below = above | r.above, below | r.below
+        if r.slopes is not None:
+            slopes.append(r.slopes)
+        if r.curvature is not None:
+            curvature.append(r.curvature)
+        quotients.append((r.value, r.noise))
+        return r.value, r.noise
+
+    with np.errstate(all="ignore"):
+        fit = extrapolate(row, power=power, order=order)
+        value, error = np.array(fit.value), np.array(fit.error)
+        kinked = np.zeros(value.shape, dtype=bool)
+        slope_kinked, spread = False, 0.0
+        if len(curvature) >= MIN_ROWS and (order == 2 or fit.steps_used > MIN_ROWS):  # see smoothness.py
+            slope_kinked, spread = curvature_kinks(curvature, f_at, precision)
+        if order == 1 and np.count_nonzero(slope_kinked):  # f' exists, f'' jumps
+            again = extrapolate(replayed(row, quotients), power=1, order=order)
+            better = slope_kinked & (again.error < error)
+            value, error = np.where(better, again.value, value), np.where(better, again.error, error)
+        if order == 1 and len(slopes) >= 3:
+            spreads = [spread for spread, _ in slopes]
+            kinked = kinks(spreads, slopes[-1][1])
+            error = np.where(kinked, np.maximum(error, spreads[-1] / 2), error)
+        elif order == 2 and np.count_nonzero(slope_kinked):
+            kinked = np.asarray(slope_kinked)
+            error = np.where(kinked, np.maximum(error, spread / 2), error)
+        growing = rising(quotients) & ~kinked
+        error = np.where(growing, np.maximum(error, np.abs(value)), error)
+    out.value[positions], out.error[positions] = value, error
+    out.kinked[positions], out.growing[positions] = kinked, growing
+    out.above[positions], out.below[positions] = above, below
