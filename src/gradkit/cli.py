@@ -462,27 +462,6 @@ def _gradients(data, arguments, chosen, accuracy, edge_order, wrapped):
     return results
 
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-
-
-def _axes_of(text: str, names: tuple[str, ...]) -> tuple[str, str]:
-    """The two axis variables of a picture: x and y where the formula uses no others, else the letters in the
-    order written (a single letter t is drawn against y)."""
-    used = set(names)
-    if used <= {"x", "y"}:
-        return ("x", "y")
-    written = list(dict.fromkeys(m.group() for m in _NAME.finditer(text) if m.group() in used))
-    if len(written) == 1:
-        return (written[0], "x" if written[0] == "y" else "y")
-    if len(written) == 2:
-        return (written[0], written[1])
-    raise typer.BadParameter(
-        f"a picture has two axes, but the formula uses {len(written)} variables ({', '.join(written)}); "
-        "put numbers in for the others",
-        param_hint="EXPR",
-    )
-
-
 @app.command()
 def plot(
     expr: str = typer.Argument(..., help="a formula in one or two variables"),
@@ -499,12 +478,13 @@ def plot(
 
     if variables is not None and len(_variables(variables) or ()) != 2:
         raise typer.BadParameter(f"must name two variables, e.g. t,s; got {variables!r}", param_hint="--vars")
-    parsed = _expression(expr, None)
-    axes = tuple(_variables(variables)) if variables else _axes_of(expr, parsed.variables)
-    try:
-        expression = Expression(expr, variables=axes)
-    except FormulaError as error:
-        raise typer.BadParameter(str(error), param_hint="--vars") from None
+    _expression(expr, None)  # a formula that does not parse is the formula's error, not --vars'
+    axes = tuple(_variables(variables)) if variables else None
+    if axes is not None:
+        try:
+            Expression(expr, variables=axes)
+        except FormulaError as error:
+            raise typer.BadParameter(str(error), param_hint="--vars") from None
     limits = (_numbers(xlim, "--xlim", 2), _numbers(ylim, "--ylim", 2))
     if output.suffix.lower() not in (".png", ".svg", ".pdf", ".jpg", ".jpeg"):
         raise typer.BadParameter(f"must end in .png, .svg, .pdf or .jpg, got {output.name!r}", param_hint="--output")
@@ -516,42 +496,18 @@ def plot(
     try:
         with _progress("drawing"), warnings.catch_warnings():  # where f is undefined: told once, below
             warnings.simplefilter("ignore", RuntimeWarning)
-            drawn = gk.plot.field(expression, *limits, vectors=vectors, contours=contours, streamlines=streamlines)
-            where = _not_finite(expression, drawn, axes)
-            drawn.ax.set_xlabel(axes[0])
-            drawn.ax.set_ylabel(axes[1])
-            drawn.ax.set_title(f"f = {expression}", fontsize=10)
+            drawn = gk.plot.field(
+                expr, *limits, vectors=vectors, contours=contours, streamlines=streamlines, variables=axes
+            )
+            drawn.ax.set_title(f"f = {drawn.sampled.expression}", fontsize=10)
             drawn.ax.figure.savefig(output, dpi=120, bbox_inches="tight")
     except FormulaError as error:
         raise typer.BadParameter(str(error), param_hint="EXPR") from None
     except (ValueError, OSError) as error:
         _fail(str(error))
-    if where:
-        _note(where)
+    if drawn.note:
+        _note(drawn.note)
     typer.echo(f"wrote {output}")
-
-
-def _not_finite(expression, drawn, axes: tuple[str, str]) -> str | None:
-    """Where f is not finite in the picture, told in words; the arrows there are removed."""
-    import numpy as np
-
-    sampled = drawn.sampled
-    bad = ~np.isfinite(sampled.values)
-    if drawn.quiver is not None:
-        quiver = drawn.quiver
-        undefined = ~np.isfinite(np.broadcast_to(expression.evaluate(quiver.X, quiver.Y), np.shape(quiver.X)))
-        if undefined.any():  # the gradient may be finite where f is not (1/x beside log(x)): no arrow there
-            quiver.set_UVC(np.ma.masked_where(undefined, quiver.U), np.ma.masked_where(undefined, quiver.V))
-    if not bad.any():
-        return None
-    rows, columns = np.nonzero(bad)
-    xs, ys = sampled.xs[columns], sampled.ys[rows]
-    share = 100 * bad.mean()
-    return (
-        f"f is not finite (undefined or infinite) on {share:.3g}% of the picture, within "
-        f"{axes[0]} in [{xs.min():.3g}, {xs.max():.3g}] and {axes[1]} in [{ys.min():.3g}, {ys.max():.3g}]; "
-        "it is left blank there, without arrows"
-    )
 
 
 @app.command()

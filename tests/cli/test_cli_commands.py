@@ -228,6 +228,22 @@ def test_plot_of_a_partly_undefined_formula_shows_no_warnings_and_errors_keep_br
     assert status == 1 and err.strip() == "error: xlim must be finite with low < high, got [2.0, 1.0]"
 
 
+def test_plot_puts_the_first_of_vars_across_even_for_x_and_y(capsys, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    status, _, err = run(capsys, "plot", "x^2 + y", "--vars", "y,x", "-o", str(tmp_path / "p.png"), "--ylim", "-1,1")
+    assert status == 0, err
+    ax = plt.gcf().axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("y", "x")
+    across, up = np.linspace(-2, 2, 200), np.linspace(-1, 1, 200)  # y across --xlim, x up --ylim
+    np.testing.assert_allclose(ax.images[0].get_array(), up[:, np.newaxis] ** 2 + across, rtol=1e-15)
+    plt.close("all")
+
+
 def test_console_script_runs_in_a_fresh_process():
     result = subprocess.run(
         [sys.executable, "-m", "gradkit.cli", "grad", "x^3", "--at", "2", "--json"],

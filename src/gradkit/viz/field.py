@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from gradkit.viz.axes import PLANE, axis_names, plane
 
 #: A perceptually uniform colormap.
 COLORMAP = "viridis"
@@ -20,7 +23,9 @@ class Sampled:
     values: np.ndarray  # (len(ys), len(xs)), rows along y
     gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
     label: str
-    expression: object | None = None  # the Expression in (x, y) for formulas: exact flow lines and paths
+    expression: object | None = None  # the Expression in the axis variables for formulas: exact flow lines
+    variables: tuple[str, str] = PLANE  # the names of the horizontal and vertical axes
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None  # f anywhere in the region
 
 
 @dataclass
@@ -34,13 +39,26 @@ class FieldPlot:
     quiver: object | None
     streamlines: object | None
     sampled: Sampled
+    not_finite: float = 0.0  # the fraction of the picture where f is not finite (undefined or infinite)
+    note: str | None = None  # where f is not finite, in words; None where it is finite everywhere
 
 
-def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampled:
-    """Sample a field given as an Expression, formula text, callable ``f(x, y)`` or 2-D array (rows along y)."""
+def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200, *, variables=None) -> Sampled:
+    """Sample a field given as an Expression, formula text, callable ``f(x, y)`` or 2-D array (rows along y).
+
+    `variables` names the horizontal and vertical variables (see `field`). Where f is undefined the samples
+    are nan, without NumPy's warnings: `field` says where, once.
+    """
+    xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
+    names = axis_names(variables)
+    with np.errstate(all="ignore"):
+        return _sample(f, xlim, ylim, n, names)
+
+
+def _sample(f: object, xlim, ylim, n: int, names: tuple[str, str] | None) -> Sampled:
     from gradkit.grid import gradient as grid_gradient
 
-    xlim, ylim = _limits(xlim, "xlim"), _limits(ylim, "ylim")
+    labels = names or PLANE
     if isinstance(f, np.ndarray) or (isinstance(f, (list, tuple)) and np.ndim(f) == 2):
         values = _real(f, "an array field")
         if values.ndim != 2 or min(values.shape) < 3:
@@ -48,8 +66,8 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
         xs = np.linspace(*xlim, values.shape[1])
         ys = np.linspace(*ylim, values.shape[0])
         gy, gx = grid_gradient(values, ys, xs, accuracy=4)
-        return Sampled(xs, ys, values, _interpolated(xs, ys, gx, gy), "array")
-    expression = _expression(f) if isinstance(f, str) or hasattr(f, "gradient") else None
+        return Sampled(xs, ys, values, _interpolated(xs, ys, gx, gy), "array", None, labels, _nearest(xs, ys, values))
+    expression = plane(f, names) if isinstance(f, str) or hasattr(f, "gradient") else None
     xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys)  # noqa: N806
     if expression is not None:
@@ -62,6 +80,8 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
             lambda x, y: (partials[0].evaluate(x, y), partials[1].evaluate(x, y)),
             str(expression),
             expression,
+            expression.variables,
+            expression.evaluate,
         )
     if not callable(f):
         raise TypeError(
@@ -71,7 +91,7 @@ def sample(f: object, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 200) -> Sampl
     if values.shape != X.shape:
         raise ValueError(f"f(x, y) must return an array of the grid's shape {X.shape}, got {values.shape}")
     gy, gx = grid_gradient(values, ys, xs, accuracy=4)
-    return Sampled(xs, ys, values, _interpolated(xs, ys, gx, gy), getattr(f, "__name__", "f"))
+    return Sampled(xs, ys, values, _interpolated(xs, ys, gx, gy), getattr(f, "__name__", "f"), None, labels, f)
 
 
 def field(
@@ -85,14 +105,16 @@ def field(
     ax=None,
     resolution: int = 200,
     arrows: int = 17,
+    variables: str | Sequence[str] | None = None,
 ) -> FieldPlot:
     """Draw a scalar field with its gradient.
 
     Parameters
     ----------
     f : Expression, str, callable or 2-D array
-        ``"exp(-x^2)*exp(-y^2)"``, an `Expression` in x and y, ``f(X, Y)`` on arrays, or values on a grid
-        spanning `xlim` x `ylim` (rows along y).
+        ``"exp(-x^2)*exp(-y^2)"``, an `Expression` in at most two variables, ``f(X, Y)`` on arrays, or
+        values on a grid spanning `xlim` x `ylim` (rows along y). A formula in one variable (``"t^2"``) is
+        drawn against a second axis it does not depend on (y).
     xlim, ylim : (float, float)
         The region.
     vectors : bool
@@ -106,11 +128,22 @@ def field(
         and down until it reaches a critical point or leaves the region; drawn as a LineCollection.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
+    variables : str or (str, str), optional
+        The horizontal and vertical variables, ``"t,s"`` or ``("t", "s")``; the axes are labelled with them.
+        By default an Expression's own `variables`, formula text's variables in the order written, and x
+        and y for a formula in x and y, a callable or an array.
 
     Returns
     -------
     FieldPlot
-        The axes and the artists.
+        The axes and the artists; `not_finite` and `note` say where f is not finite. No arrow is drawn where
+        f or its gradient is not finite (the quiver's U and V are masked there), and a RuntimeWarning says
+        where that is.
+
+    Warns
+    -----
+    RuntimeWarning
+        Where f is not finite somewhere in the picture (``"log(x)"``), with the share of the picture.
 
     Examples
     --------
@@ -120,10 +153,13 @@ def field(
     >>> drawn = gk.plot.field("exp(-x^2)*exp(-y^2)", (-2, 2), (-2, 2))
     >>> drawn.quiver is not None, drawn.ax.get_aspect()
     (True, 1.0)
+    >>> drawn = gk.plot.field("s + t^2", variables="t,s")
+    >>> drawn.ax.get_xlabel(), drawn.ax.get_ylabel()
+    ('t', 's')
     """
     import matplotlib.pyplot as plt
 
-    sampled = sample(f, xlim, ylim, resolution)
+    sampled = sample(f, xlim, ylim, resolution, variables=variables)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 5.6))
     extent = (sampled.xs[0], sampled.xs[-1], sampled.ys[0], sampled.ys[-1])
@@ -139,9 +175,27 @@ def field(
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    return FieldPlot(ax, image, colorbar, drawn_contours, quiver, stream, sampled)
+    ax.set_xlabel(sampled.variables[0])
+    ax.set_ylabel(sampled.variables[1])
+    share, note = _not_finite(sampled)
+    if note is not None:
+        warnings.warn(note, RuntimeWarning, stacklevel=2)
+    return FieldPlot(ax, image, colorbar, drawn_contours, quiver, stream, sampled, share, note)
+
+
+def _not_finite(sampled: Sampled) -> tuple[float, str | None]:
+    """The fraction of the samples where f is not finite, and where that is in words."""
+    bad = ~np.isfinite(sampled.values)
+    if not bad.any():
+        return 0.0, None
+    rows, columns = np.nonzero(bad)
+    xs, ys = sampled.xs[columns], sampled.ys[rows]
+    across, up = sampled.variables
+    return float(bad.mean()), (
+        f"f is not finite (undefined or infinite) on {100 * bad.mean():.3g}% of the picture, within "
+        f"{across} in [{xs.min():.3g}, {xs.max():.3g}] and {up} in [{ys.min():.3g}, {ys.max():.3g}]; "
+        "it is left blank there, without arrows"
+    )
 
 
 def _flow_lines(ax, sampled: Sampled, seeds: int = 9, cells: int = 30):
@@ -193,12 +247,16 @@ def _arrows(ax, sampled: Sampled, count: int):
     xs = np.linspace(sampled.xs[0], sampled.xs[-1], count + 2)[1:-1]
     ys = np.linspace(sampled.ys[0], sampled.ys[-1], count + 2)[1:-1]
     X, Y = np.meshgrid(xs, ys)  # noqa: N806
-    gx, gy = (np.broadcast_to(np.asarray(g, dtype=np.float64), X.shape) for g in sampled.gradient(X, Y))
-    magnitude = np.hypot(gx, gy)
-    length = 0.8 * min(xs[1] - xs[0], ys[1] - ys[0])
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
+        gx, gy = (np.broadcast_to(np.asarray(g, dtype=np.float64), X.shape) for g in sampled.gradient(X, Y))
+        values = np.broadcast_to(np.asarray(sampled.value(X, Y), dtype=np.float64), X.shape)
+        magnitude = np.hypot(gx, gy)
+        length = 0.8 * min(xs[1] - xs[0], ys[1] - ys[0])
         u = np.where(magnitude > 0, gx / magnitude, 0.0) * length
         v = np.where(magnitude > 0, gy / magnitude, 0.0) * length
+    # The gradient may be finite where f is not (1/x beside log(x) at x < 0): no arrow where either is not.
+    undefined = ~(np.isfinite(values) & np.isfinite(gx) & np.isfinite(gy))
+    u, v, magnitude = (np.ma.masked_where(undefined, a) for a in (u, v, magnitude))
     # angles="xy" and scale_units="xy" with scale=1 draw (u, v) in data units, so angles are true on an
     # equal-aspect plot (the default measures angles on the screen).
     return ax.quiver(
@@ -219,11 +277,17 @@ def _arrows(ax, sampled: Sampled, count: int):
     )
 
 
-def _expression(f: object):
-    # Kept under this name: the explorer imports it.
-    from gradkit.paths.plane import plane_expression
+def _nearest(xs, ys, values):
+    """f between the samples of an array: the nearest sample (only used to find where f is not finite)."""
+    from scipy.interpolate import RegularGridInterpolator
 
-    return plane_expression(f)
+    nearest = RegularGridInterpolator((ys, xs), values, method="nearest", bounds_error=False, fill_value=None)
+
+    def value(x, y):
+        y, x = np.broadcast_arrays(y, x)
+        return nearest(np.stack((y, x), axis=-1).reshape(-1, 2)).reshape(x.shape)
+
+    return value
 
 
 def _real(values: object, name: str) -> np.ndarray:

@@ -20,6 +20,7 @@ def path(
     ylim=(-2.0, 2.0),
     ax=None,
     full_output: bool = False,
+    variables=None,
 ):
     """Follow the gradient from `start` (ascent, or descent with ``ascent=False``) and draw the path.
 
@@ -28,6 +29,9 @@ def path(
     gradient is exact for formulas, by finite differences for callables ``f(x, y)``, and from the samples
     for a 2-D array spanning `xlim` x `ylim` (rows along y). The path stops after `steps` steps, where the
     gradient vanishes (below 1e-12), where it diverges, or where it leaves the region.
+
+    `start` and the points are (horizontal, vertical) in the variables `gk.plot.field` puts on its axes:
+    `variables` (``"t,s"``) if given, else an Expression's own, a formula's in the order written, or x and y.
 
     Returns
     -------
@@ -43,6 +47,8 @@ def path(
     True
     >>> gk.plot.path("x^2 + y^2", (1.0, 0.5), ascent=False, step=1.2, full_output=True).message
     'the path left bounds; it stops where it crossed them after 3 steps'
+    >>> gk.plot.path("(t - 1)^2 + s^2", (0.5, 0.5), ascent=False, step=0.5, variables="t,s").tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
     """
     from gradkit.paths import HeavyBall, ascend, descend
 
@@ -53,7 +59,9 @@ def path(
     if rule is None:
         rule = HeavyBall(step=step, momentum=momentum)  # momentum 0: plain gradient steps
     follow = ascend if ascent else descend
-    result = follow(**_source(f, xlim, ylim), x0=point, rule=rule, maxiter=int(steps), gtol=1e-12, bounds=[xlim, ylim])
+    result = follow(
+        **_source(f, xlim, ylim, variables), x0=point, rule=rule, maxiter=int(steps), gtol=1e-12, bounds=[xlim, ylim]
+    )
     if ax is not None:
         trail = result.points
         ax.plot(trail[:, 0], trail[:, 1], "-o", color="#ff6f3c", markersize=2.5, linewidth=1.5)
@@ -61,7 +69,7 @@ def path(
     return result if full_output else result.points
 
 
-def _source(f: object, xlim, ylim) -> dict:
+def _source(f: object, xlim, ylim, variables=None) -> dict:
     """`descend`'s f (and coords) for a picture's field: an Expression, a callable of (x, y) or a grid."""
     if isinstance(f, np.ndarray) or (isinstance(f, (list, tuple)) and np.ndim(f) == 2):
         values = _real(f, "an array field")
@@ -70,9 +78,9 @@ def _source(f: object, xlim, ylim) -> dict:
         coords = (np.linspace(*xlim, values.shape[1]), np.linspace(*ylim, values.shape[0]))
         return {"f": values.T, "coords": coords}  # rows along y: axis 0 of the transpose runs along x
     if isinstance(f, str) or hasattr(f, "gradient"):
-        from gradkit.paths.plane import plane_expression
+        from gradkit.viz.axes import plane
 
-        return {"f": plane_expression(f)}
+        return {"f": plane(f, variables)}
     if not callable(f):
         raise TypeError(
             f"f must be an Expression, formula text, a callable f(x, y) or a 2-D array, got {type(f).__name__}"
