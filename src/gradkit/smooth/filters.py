@@ -1,0 +1,130 @@
+"""Gaussian-derivative filtering (scipy.ndimage) of evenly spaced samples in any number of dimensions.
+
+The data are smoothed with a Gaussian of width ``sigma`` samples along every axis, and the derivative along an
+axis is the convolution with the Gaussian's derivative. Each axis is first extended by point reflection about
+its end sample (2y₀ − y_k), which continues straight lines, so the edges are not pulled flat: a linear function
+comes back exactly. The width is chosen by GCV; the hat matrix's diagonal is the kernel's central weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradkit.smooth.fit import Fit, scipy_part
+
+MIN_SAMPLES = 3
+_TRUNCATE = 4.0
+
+
+def _kernel(sigma: float, order: int) -> np.ndarray:
+    radius = int(_TRUNCATE * sigma + 0.5)
+    k = np.arange(-radius, radius + 1, dtype=float)
+    g = np.exp(-0.5 * (k / sigma) ** 2)
+    g /= g.sum()
+    return g if order == 0 else k / sigma**2 * g  # correlation weights of the derivative
+
+
+def gaussian_nd(
+    y: np.ndarray, steps: list[float], axes: tuple[int, ...], sigma: float, *, periodic: bool = False
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Smoothed values and one derivative per axis in ``axes`` (steps in the coordinate's units)."""
+    ndimage = scipy_part("scipy.ndimage")
+    radius = int(_TRUNCATE * sigma + 0.5)
+    if periodic:
+        padded, mode, crop = y, "wrap", tuple(slice(None) for _ in range(y.ndim))
+    else:
+        pad = [(radius, radius) if a in axes else (0, 0) for a in range(y.ndim)]
+        padded = np.pad(y, pad, mode="reflect", reflect_type="odd")
+        mode = "nearest"
+        crop = tuple(slice(p[0], p[0] + n) for p, n in zip(pad, y.shape))
+    smooth = padded
+    for a in axes:
+        smooth = ndimage.gaussian_filter1d(smooth, sigma, axis=a, mode=mode, truncate=_TRUNCATE)
+    derivatives = []
+    for a, step in zip(axes, steps):
+        d = padded
+        for b in axes:
+            d = ndimage.gaussian_filter1d(d, sigma, axis=b, order=int(a == b), mode=mode, truncate=_TRUNCATE)
+        derivatives.append(d[crop] / step)
+    return smooth[crop], derivatives
+
+
+def gaussian_fit(x: np.ndarray, y: np.ndarray, sigma: float, *, periodic: bool = False) -> Fit:
+    """One evenly spaced line (coordinates in units of the step)."""
+    step = float(x[1] - x[0])
+    fitted, (slope,) = gaussian_nd(y, [step], (0,), sigma, periodic=periodic)
+    center = _kernel(sigma, 0)
+    unit_std = np.full(len(y), float(np.sqrt(np.sum(_kernel(sigma, 1) ** 2))) / step)
+    return Fit(fitted, slope, float(len(y) * center[len(center) // 2]), {"sigma": sigma}, unit_std)
+
+
+def sigmas(n: int) -> np.ndarray:
+    """Widths from half a sample to a sixth of the samples (at most 1000), a factor of about 1.25 apart."""
+    largest = max(1.0, min(n / 6.0, 1000.0))
+    return np.geomspace(0.5, largest, max(2, int(np.log(largest / 0.5) / np.log(1.25)) + 1))
+
+
+def gaussian_tune(x: np.ndarray, y: np.ndarray, *, periodic: bool = False) -> Fit:
+    best = None
+    for s in sigmas(len(y)):
+        fit = gaussian_fit(x, y, float(s), periodic=periodic)
+        score = fit.gcv(y)
+        if best is None or score < best[0]:
+            best = (score, fit)
+    return best[1]
+
+
+def gaussian_tune_nd(
+    y: np.ndarray, steps: list[float], axes: tuple[int, ...], *, periodic: bool = False
+) -> tuple[float, float]:
+    """The width (samples, the same on every axis in ``axes``) with the smallest GCV score, and that score."""
+    ndimage = scipy_part("scipy.ndimage")
+    best = None
+    size = y.size
+    shortest = min(y.shape[a] for a in axes)
+    for s in sigmas(shortest):
+        smooth = np.pad(y, [(0, 0)] * y.ndim) if periodic else y
+        for a in axes:
+            smooth = ndimage.gaussian_filter1d(
+                smooth, s, axis=a, mode="wrap" if periodic else "mirror", truncate=_TRUNCATE
+            )
+        center = _kernel(float(s), 0)
+        df = size * float(center[len(center) // 2]) ** len(axes)
+        score = size * float(np.sum((y - smooth) ** 2)) / max(size - df, 0.5) ** 2
+        if best is None or score < best[0]:
+            best = (score, float(s))
+    return best[1], best[0]
+
+
+def center_weight(sigma: float) -> float:
+    """The central weight of the normalised Gaussian kernel (a smoother's hat diagonal per axis)."""
+    k = _kernel(sigma, 0)
+    return float(k[len(k) // 2])
+
+
+def center_norm(sigma: float) -> float:
+    """‖kernel‖₂: the noise left by smoothing along one axis, per unit noise."""
+    return float(np.sqrt(np.sum(_kernel(sigma, 0) ** 2)))
+
+
+def derivative_norm(sigma: float) -> float:
+    """‖derivative kernel‖₂ per unit step: the derivative's noise per unit noise."""
+    return float(np.sqrt(np.sum(_kernel(sigma, 1) ** 2)))
+
+
+def fill_gaps(y: np.ndarray, mask: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """NaN samples replaced by a normalised convolution of their valid neighbours (Knutsson & Westin 1993)."""
+    ndimage = scipy_part("scipy.ndimage")
+    weights = (~mask).astype(float)
+    filled = np.where(mask, 0.0, y)
+    sigma = 1.0
+    while True:
+        num, den = filled, weights
+        for a in axes:
+            num = ndimage.gaussian_filter1d(num, sigma, axis=a, mode="mirror")
+            den = ndimage.gaussian_filter1d(den, sigma, axis=a, mode="mirror")
+        if np.all(den[mask] > 1e-8) or sigma > max(y.shape):
+            break
+        sigma *= 2.0  # a wide gap needs a wider neighbourhood
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mask, num / den, y)
