@@ -136,7 +136,7 @@ def _axes(axis, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     raw = (axis,) if np.ndim(axis) == 0 else tuple(axis)
     try:
-        axes = tuple(int(np.core.multiarray.normalize_axis_index(int(a), ndim)) for a in raw)
+        axes = tuple(int(np.lib.array_utils.normalize_axis_index(int(a), ndim)) for a in raw)
     except (TypeError, np.exceptions.AxisError) as exc:
         raise ValueError(f"axis: {axis!r} is not an axis of an array with {ndim} dimensions") from exc
     if len(set(axes)) != len(axes) or not axes:
@@ -153,7 +153,7 @@ def _check_options(method, smoothing, degree, time_budget) -> None:
         if not (np.ndim(smoothing) == 0 and np.isfinite(smoothing) and smoothing > 0):
             raise ValueError(f"smoothing: must be a positive finite number, got {smoothing!r}")
         if method == "savgol" and (int(smoothing) != smoothing or int(smoothing) % 2 == 0):
-            raise ValueError(f"smoothing: the Savitzky–Golay window must be an odd number of samples, got {smoothing}")
+            raise ValueError(f"smoothing: the Savitzky-Golay window must be an odd number of samples, got {smoothing}")
     if degree is not None and (not isinstance(degree, (int, np.integer)) or not 0 <= degree <= 8):
         raise ValueError(f"degree: must be an integer from 0 to 8, got {degree!r}")
     if not (np.ndim(time_budget) == 0 and np.isfinite(time_budget) and time_budget > 0):

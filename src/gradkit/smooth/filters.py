@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradkit.smooth.fit import Fit, scipy_part
+from gradkit.smooth.fit import Fit, cubic_trend, scipy_part
 
 MIN_SAMPLES = 3
 _TRUNCATE = 4.0
@@ -52,7 +52,10 @@ def gaussian_nd(
 def gaussian_fit(x: np.ndarray, y: np.ndarray, sigma: float, *, periodic: bool = False) -> Fit:
     """One evenly spaced line (coordinates in units of the step)."""
     step = float(x[1] - x[0])
-    fitted, (slope,) = gaussian_nd(y, [step], (0,), sigma, periodic=periodic)
+    # Filtering the residual of a cubic trend keeps curvature at the ends from biasing them (see cubic_trend).
+    trend, trend_slope = (np.zeros_like(y), np.zeros_like(y)) if periodic else cubic_trend(x, y)
+    fitted, (slope,) = gaussian_nd(y - trend, [step], (0,), sigma, periodic=periodic)
+    fitted, slope = fitted + trend, slope + trend_slope
     center = _kernel(sigma, 0)
     unit_std = np.full(len(y), float(np.sqrt(np.sum(_kernel(sigma, 1) ** 2))) / step)
     return Fit(fitted, slope, float(len(y) * center[len(center) // 2]), {"sigma": sigma}, unit_std)

@@ -77,3 +77,17 @@ def uniform_step(x: np.ndarray) -> float | None:
     steps = np.diff(x)
     step = (x[-1] - x[0]) / (len(x) - 1)
     return float(step) if np.allclose(steps, step, rtol=1e-6, atol=0.0) else None
+
+
+def cubic_trend(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and slopes of the least-squares cubic through the samples.
+
+    A filter continued past the ends by point reflection sees a straight line there: a signal that curves at
+    its ends (an exponential, most records cut from a longer one) is pulled straight, and its slope with it.
+    Filtering the residual of a global cubic instead removes most of that bias, and makes the fit exact for
+    cubics.
+    """
+    if len(x) < 8:
+        return np.zeros_like(y), np.zeros_like(y)
+    poly = np.polynomial.Polynomial.fit(x, y, 3)
+    return poly(x), poly.deriv()(x)

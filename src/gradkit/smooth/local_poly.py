@@ -16,6 +16,8 @@ from gradkit.smooth.fit import Fit, scipy_part, uniform_step
 #: fitted value of degree 2k+1 is that of degree 2k, and the slope is that of degree 2k+2.
 DEGREES = (3, 5)
 MIN_SAMPLES = 5
+#: Uneven samples cost a least-squares solve per point and window: a shorter, coarser list of windows.
+_UNEVEN_WIDEST = 501
 #: Points per batch of local fits (bounds memory to a few tens of MB).
 _BATCH_ENTRIES = 1 << 21
 
@@ -29,11 +31,28 @@ def savgol_fit(x: np.ndarray, y: np.ndarray, window: int, degree: int, *, period
     mode = "wrap" if periodic else "interp"
     fitted = signal.savgol_filter(y, window, degree, mode=mode)
     slope = signal.savgol_filter(y, window, degree, deriv=1, delta=step, mode=mode)
-    center = signal.savgol_coeffs(window, degree)[window // 2]
     slope_weights = signal.savgol_coeffs(window, degree, deriv=1, delta=step)
     # Interior values; the fits at the edges, evaluated off centre, are somewhat noisier.
     unit_std = np.full(len(y), float(np.sqrt(np.sum(slope_weights**2))))
-    return Fit(fitted, slope, float(center * len(y)), {"window": window, "degree": degree}, unit_std)
+    return Fit(
+        fitted, slope, _even_trace(len(y), window, degree, periodic), {"window": window, "degree": degree}, unit_std
+    )
+
+
+def _even_trace(n: int, window: int, degree: int, periodic: bool) -> float:
+    """Trace of the hat matrix: the central weight inside, and at each end the leverages of the edge fit.
+
+    Near an edge ``savgol_filter`` evaluates one polynomial fitted to the first (last) ``window`` samples; the
+    hat diagonal there is that fit's leverage, much larger than the central weight for wide windows.
+    """
+    t = np.linspace(-1.0, 1.0, window)
+    q, _ = np.linalg.qr(np.vander(t, degree + 1))
+    leverage = np.sum(q * q, axis=1)
+    center = float(scipy_part("scipy.signal").savgol_coeffs(window, degree)[window // 2])
+    if periodic:
+        return center * n
+    half = window // 2
+    return float(center * (n - 2 * half) + 2 * np.sum(leverage[:half]))
 
 
 def _uneven_fit(x: np.ndarray, y: np.ndarray, window: int, degree: int) -> Fit:
@@ -52,7 +71,7 @@ def _uneven_fit(x: np.ndarray, y: np.ndarray, window: int, degree: int) -> Fit:
         dx = x[cols] - x[idx, None]
         scale = np.max(np.abs(dx), axis=1, keepdims=True)
         t = dx / scale
-        v = np.empty(t.shape + (degree + 1,))
+        v = np.empty((*t.shape, degree + 1))
         v[..., 0] = 1.0
         for k in range(1, degree + 1):
             v[..., k] = v[..., k - 1] * t
@@ -80,11 +99,11 @@ def savgol_tune(x: np.ndarray, y: np.ndarray, *, periodic: bool = False, degree:
     """The window and degree with the smallest GCV score."""
     best = None
     # Uneven samples cost a least-squares solve per point and window: a coarser grid of windows.
-    count = 24 if uniform_step(x) is not None else 10
+    even = uniform_step(x) is not None
     for p in (degree,) if degree is not None else DEGREES:
         if p + 2 > len(y):
             continue
-        for w in windows(len(y), p, count):
+        for w in windows(len(y), p, 24) if even else windows(min(len(y), _UNEVEN_WIDEST), p, 10):
             fit = savgol_fit(x, y, int(w), p, periodic=periodic)
             score = fit.gcv(y)
             if best is None or score < best[0]:
