@@ -25,7 +25,7 @@ def _precision(h: np.ndarray, lam: float) -> np.ndarray:
     ab = np.zeros((4, size))
     ab[0, 0::2] = 1.0  # each sample observes its value
     # Q̃⁻¹ = [[a, b], [b, c]] grows like h⁻³: over nearly coincident samples (random sampling has them) it
-    # would make the system numerically singular, so the process noise is taken over at least a quarter of the mean step.
+    # would make the system numerically singular, so process noise accrues over at least a quarter mean step.
     hq = np.maximum(h, 0.25)
     a, b, c = lam * 12 / hq**3, lam * -6 / hq**2, lam * 4 / hq
     # Earlier state: FᵀQ̃⁻¹F with F = [[1, h], [0, 1]]; later state: Q̃⁻¹; between them: −Q̃⁻¹F.
