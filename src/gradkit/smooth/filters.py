@@ -17,36 +17,49 @@ _TRUNCATE = 4.0
 
 
 def _kernel(sigma: float, order: int) -> np.ndarray:
-    radius = int(_TRUNCATE * sigma + 0.5)
+    """Correlation weights: the sampled Gaussian with unit sum, or its derivative with unit first moment.
+
+    Normalising the derivative weights so that Σ k·w_k = 1 makes them exact for straight lines at any width
+    (the sampled derivative of a narrow Gaussian is not).
+    """
+    radius = max(1, int(_TRUNCATE * sigma + 0.5))
     k = np.arange(-radius, radius + 1, dtype=float)
     g = np.exp(-0.5 * (k / sigma) ** 2)
-    g /= g.sum()
-    return g if order == 0 else k / sigma**2 * g  # correlation weights of the derivative
+    if order == 0:
+        return g / g.sum()
+    w = k * g
+    return w / np.sum(k * w)
+
+
+def _filter(y: np.ndarray, axis: int, weights: np.ndarray, periodic: bool) -> np.ndarray:
+    return scipy_part("scipy.ndimage").correlate1d(y, weights, axis=axis, mode="wrap" if periodic else "nearest")
 
 
 def gaussian_nd(
     y: np.ndarray, steps: list[float], axes: tuple[int, ...], sigma: float, *, periodic: bool = False
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Smoothed values and one derivative per axis in ``axes`` (steps in the coordinate's units)."""
-    ndimage = scipy_part("scipy.ndimage")
-    radius = int(_TRUNCATE * sigma + 0.5)
-    if periodic:
-        padded, mode, crop = y, "wrap", tuple(slice(None) for _ in range(y.ndim))
-    else:
-        pad = [(radius, radius) if a in axes else (0, 0) for a in range(y.ndim)]
-        padded = np.pad(y, pad, mode="reflect", reflect_type="odd")
-        mode = "nearest"
-        crop = tuple(slice(p[0], p[0] + n) for p, n in zip(pad, y.shape))
+    smooth_w, slope_w = _kernel(sigma, 0), _kernel(sigma, 1)
+    padded, crop = _extend(y, axes, len(smooth_w) // 2, periodic)
     smooth = padded
     for a in axes:
-        smooth = ndimage.gaussian_filter1d(smooth, sigma, axis=a, mode=mode, truncate=_TRUNCATE)
+        smooth = _filter(smooth, a, smooth_w, periodic)
     derivatives = []
     for a, step in zip(axes, steps):
         d = padded
         for b in axes:
-            d = ndimage.gaussian_filter1d(d, sigma, axis=b, order=int(a == b), mode=mode, truncate=_TRUNCATE)
+            d = _filter(d, b, slope_w if a == b else smooth_w, periodic)
         derivatives.append(d[crop] / step)
     return smooth[crop], derivatives
+
+
+def _extend(y: np.ndarray, axes: tuple[int, ...], radius: int, periodic: bool):
+    """``y`` continued past its ends by point reflection (nothing for periodic axes), and the crop back."""
+    if periodic:
+        return y, tuple(slice(None) for _ in range(y.ndim))
+    pad = [(radius, radius) if a in axes else (0, 0) for a in range(y.ndim)]
+    padded = np.pad(y, pad, mode="reflect", reflect_type="odd")
+    return padded, tuple(slice(p[0], p[0] + n) for p, n in zip(pad, y.shape))
 
 
 def gaussian_fit(x: np.ndarray, y: np.ndarray, sigma: float, *, periodic: bool = False) -> Fit:
@@ -77,23 +90,17 @@ def gaussian_tune(x: np.ndarray, y: np.ndarray, *, periodic: bool = False) -> Fi
     return best[1]
 
 
-def gaussian_tune_nd(
-    y: np.ndarray, steps: list[float], axes: tuple[int, ...], *, periodic: bool = False
-) -> tuple[float, float]:
+def gaussian_tune_nd(y: np.ndarray, axes: tuple[int, ...], *, periodic: bool = False) -> tuple[float, float]:
     """The width (samples, the same on every axis in ``axes``) with the smallest GCV score, and that score."""
-    ndimage = scipy_part("scipy.ndimage")
     best = None
     size = y.size
-    shortest = min(y.shape[a] for a in axes)
-    for s in sigmas(shortest):
-        smooth = np.pad(y, [(0, 0)] * y.ndim) if periodic else y
+    for s in sigmas(min(y.shape[a] for a in axes)):
+        weights = _kernel(float(s), 0)
+        smooth, crop = _extend(y, axes, len(weights) // 2, periodic)
         for a in axes:
-            smooth = ndimage.gaussian_filter1d(
-                smooth, s, axis=a, mode="wrap" if periodic else "mirror", truncate=_TRUNCATE
-            )
-        center = _kernel(float(s), 0)
-        df = size * float(center[len(center) // 2]) ** len(axes)
-        score = size * float(np.sum((y - smooth) ** 2)) / max(size - df, 0.5) ** 2
+            smooth = _filter(smooth, a, weights, periodic)
+        df = size * center_weight(float(s)) ** len(axes)
+        score = size * float(np.sum((y - smooth[crop]) ** 2)) / max(size - df, 0.5) ** 2
         if best is None or score < best[0]:
             best = (score, float(s))
     return best[1], best[0]

@@ -58,7 +58,7 @@ def probe_std(responses: np.ndarray) -> np.ndarray:
     little) steadies the estimate.
     """
     var = np.mean(responses**2, axis=1)
-    width = min(len(var), 2 * responses.shape[1] + 1)
+    width = min(len(var) - (1 - len(var) % 2), 2 * responses.shape[1] + 1)  # odd: centred on each point
     kernel = np.ones(width) / width
     padded = np.pad(var, width // 2, mode="edge")
     return np.sqrt(np.convolve(padded, kernel, mode="valid"))

@@ -19,6 +19,21 @@ from gradkit.smooth.fit import Fit, probe_std, probes, scipy_part
 MIN_SAMPLES = 3
 
 
+def _noise_precision(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries a, b, c of the inverse process-noise covariance [[a, b], [b, c]] per unit q, per interval."""
+    hq = np.maximum(h, 0.25)
+    return 12 / hq**3, -6 / hq**2, 4 / hq
+
+
+def _quadratic(h: np.ndarray, lam: float, y: np.ndarray, values: np.ndarray, slopes: np.ndarray) -> float:
+    """yᵀ(y − ŷ) at the optimum, as the sum of its two non-negative parts (no cancellation for large y)."""
+    a, b, c = _noise_precision(h)
+    dv = values[1:] - values[:-1] - h * slopes[:-1]
+    ds = slopes[1:] - slopes[:-1]
+    penalty = np.sum(a * dv * dv + 2 * b * dv * ds + c * ds * ds)
+    return float(np.sum((y - values) ** 2) + lam * penalty)
+
+
 def _precision(h: np.ndarray, lam: float) -> np.ndarray:
     """Lower band (4 rows) of HᵀH + λ Σ Dₖᵀ Q̃ₖ⁻¹ Dₖ for states ordered value₀, slope₀, value₁, slope₁, …"""
     size = 2 * (len(h) + 1)
@@ -26,8 +41,7 @@ def _precision(h: np.ndarray, lam: float) -> np.ndarray:
     ab[0, 0::2] = 1.0  # each sample observes its value
     # Q̃⁻¹ = [[a, b], [b, c]] grows like h⁻³: over nearly coincident samples (random sampling has them) it
     # would make the system numerically singular, so process noise accrues over at least a quarter mean step.
-    hq = np.maximum(h, 0.25)
-    a, b, c = lam * 12 / hq**3, lam * -6 / hq**2, lam * 4 / hq
+    a, b, c = (lam * w for w in _noise_precision(h))
     # Earlier state: FᵀQ̃⁻¹F with F = [[1, h], [0, 1]]; later state: Q̃⁻¹; between them: −Q̃⁻¹F.
     ab[0, 0:-2:2] += a
     ab[1, 0:-2:2] += a * h + b
@@ -59,7 +73,7 @@ def _neg_log_likelihood(h: np.ndarray, y: np.ndarray, t: float) -> float:
     except np.linalg.LinAlgError:
         return np.inf  # so stiff a model that the system is singular to working precision: not the optimum
     # yᵀ(y − ŷ): the profiled residual quadratic form; −2 log L up to a constant (see the module docstring).
-    quad = float(y @ (y - states[0::2, 0]))
+    quad = _quadratic(h, lam, y, states[0::2, 0], states[1::2, 0])
     logdet = 2.0 * np.sum(np.log(factor[0]))
     return (n - 2) * np.log(max(quad, 1e-300) / (n - 2)) - 2 * (n - 1) * np.log(lam) + logdet
 
@@ -72,7 +86,7 @@ def kalman_fit(x: np.ndarray, y: np.ndarray, ratio: float) -> Fit:
     values, slopes = states[0::2], states[1::2]
     n = len(y)
     df = float(np.mean(np.sum(z * values[:, 1:], axis=0)))
-    noise_var = float(y @ (y - values[:, 0])) / max(n - 2, 1)
+    noise_var = _quadratic(h, ratio, y, values[:, 0], slopes[:, 0]) / max(n - 2, 1)
     params = {"ratio": ratio, "process_var": noise_var / ratio, "noise_var": noise_var}
     return Fit(values[:, 0], slopes[:, 0], df, params, unit_std=probe_std(slopes[:, 1:]), noise_var=noise_var)
 
