@@ -25,6 +25,7 @@ from gradkit.function import (
     jacobian,
 )
 from gradkit.grid import curl, differentiate, divergence, gradient, laplacian
+from gradkit.smooth import SmoothResult, smooth_gradient
 from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
@@ -47,6 +48,7 @@ __all__ = [
     "FormulaError",
     "GradientCheck",
     "Result",
+    "SmoothResult",
     "__version__",
     "check_grad",
     "curl",
@@ -60,5 +62,6 @@ __all__ = [
     "jacobian",
     "laplacian",
     "plot",
+    "smooth_gradient",
     "stencil",
 ]
