@@ -8,7 +8,7 @@ from gradkit.smooth import SmoothResult, smooth_gradient
 
 pytest.importorskip("scipy")
 
-METHODS_1D = ["spline", "savgol", "tv", "kalman", "gaussian"]
+METHODS_1D = ["regression", "spline", "savgol", "tv", "kalman", "gaussian"]
 
 
 def bump(n=501, sigma=0.01, seed=0):
@@ -59,7 +59,7 @@ def test_periodic_signal_uses_the_spectral_method_and_beats_np_gradient():
 
 
 def test_full_output_reports_choice_noise_and_a_calibrated_spread():
-    t, y, true = bump()
+    t, y, _ = bump()
     r = smooth_gradient(y, t, method="savgol", full_output=True)
     assert isinstance(r, SmoothResult) and r.method == "savgol" and {"window", "degree"} <= set(r.params)
     assert r.values.shape == y.shape and r.std.shape == y.shape
@@ -152,7 +152,7 @@ def test_gaps_in_evenly_spaced_data_for_filters():
 
 
 def test_descending_coordinates():
-    t, y, true = bump(n=201)
+    t, y, _ = bump(n=201)
     g = smooth_gradient(y[::-1], t[::-1], method="spline")
     np.testing.assert_allclose(g[::-1], smooth_gradient(y, t, method="spline"), atol=1e-8)
 

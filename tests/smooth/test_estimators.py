@@ -24,6 +24,23 @@ def test_savgol_is_exact_for_polynomials_of_its_degree(degree, even):
     np.testing.assert_allclose(fit.derivative, poly.deriv()(x), rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize("degree", [3, 5])
+def test_regression_spline_is_exact_for_polynomials_of_its_degree(degree):
+    x = uneven(80, seed=2)
+    poly = np.polynomial.Polynomial(np.arange(1.0, degree + 2), domain=[x[0], x[-1]], window=[-1, 1])
+    fit = spline.regression_fit(x, poly(x), 0.0, degree)
+    np.testing.assert_allclose(fit.derivative, poly.deriv()(x), rtol=1e-7, atol=1e-9)
+
+
+def test_regression_spline_matches_scipys_univariate_spline_and_counts_its_coefficients():
+    x = np.arange(200.0)
+    y = np.sin(x / 20) + 0.05 * np.random.default_rng(6).standard_normal(200)
+    fit = spline.regression_fit(x, y, 0.05, 5)
+    curve = scipy_interpolate.UnivariateSpline(x, y, k=5, s=200 * 0.05**2)
+    np.testing.assert_allclose(fit.derivative, curve.derivative()(x))
+    assert fit.df == len(curve.get_coeffs())
+
+
 @pytest.mark.parametrize(
     "fit",
     [

@@ -41,8 +41,10 @@ def smooth_gradient(
         array (strictly monotonic, possibly uneven) per axis.
     axis : int or tuple of int, optional
         The axes to differentiate along; all by default.
-    method : {"auto", "spline", "savgol", "tv", "kalman", "gaussian", "spectral"}
-        ``"spline"``: cubic smoothing spline, penalty by GCV. ``"savgol"``: local polynomials
+    method : {"auto", "regression", "spline", "savgol", "tv", "kalman", "gaussian", "spectral"}
+        ``"regression"``: least-squares spline of degree 5 (or ``degree``) with knots added by FITPACK until
+        the residual matches the noise level (estimated by the GCV spline). ``"spline"``: cubic smoothing
+        spline, penalty by GCV. ``"savgol"``: local polynomials
         (Savitzky–Golay; uneven samples too), window and degree by GCV. ``"tv"``: total-variation regularised
         differentiation (Chartrand), for kinks and steps. ``"kalman"``: Kalman/RTS smoother of a
         constant-velocity model, noise variances by maximum likelihood. ``"gaussian"``: Gaussian-derivative
@@ -57,10 +59,12 @@ def smooth_gradient(
         Savitzky–Golay filters with wrap-around).
     smoothing : float, optional
         The method's smoothing parameter instead of choosing it (in units where the mean step is 1):
-        spline λ, Savitzky–Golay window (samples), TV weight α, Kalman variance ratio r/q, Gaussian width
-        (samples), spectral cutoff (harmonics). Not with ``"auto"``.
+        regression: the noise level (units of ``y``); spline: λ; Savitzky–Golay: the window (samples);
+        TV: the weight α; Kalman: the variance ratio r/q; Gaussian: the width (samples); spectral: the
+        cutoff (harmonics). Not with ``"auto"``.
     degree : int, optional
-        The Savitzky–Golay polynomial degree (chosen among 3 and 5 by default).
+        The Savitzky–Golay polynomial degree (chosen among 3 and 5 by default), or the regression spline's
+        (5 by default, at most 5).
     time_budget : float
         Seconds for choosing per call: once spent, "auto" stops trying further candidates on a line, and
         later lines of an n-D array reuse the first line's method and parameters.
@@ -159,6 +163,8 @@ def _check_options(method, smoothing, degree, time_budget) -> None:
             raise ValueError(f"smoothing: the Savitzky-Golay window must be an odd number of samples, got {smoothing}")
     if degree is not None and (not isinstance(degree, (int, np.integer)) or not 0 <= degree <= 8):
         raise ValueError(f"degree: must be an integer from 0 to 8, got {degree!r}")
+    if method == "regression" and degree is not None and not 1 <= degree <= 5:
+        raise ValueError(f"degree: a regression spline's degree is 1 to 5, got {degree}")
     if not (np.ndim(time_budget) == 0 and np.isfinite(time_budget) and time_budget > 0):
         raise ValueError(f"time_budget: must be a positive number of seconds, got {time_budget!r}")
 

@@ -10,9 +10,10 @@ from gradkit.smooth import filters, local_poly, spectral, spline, state_space, t
 from gradkit.smooth.choose import choose
 from gradkit.smooth.fit import Fit, scipy_part, uniform_step
 
-METHODS = ("auto", "spline", "savgol", "tv", "kalman", "gaussian", "spectral")
+METHODS = ("auto", "regression", "spline", "savgol", "tv", "kalman", "gaussian", "spectral")
 #: The parameter ``smoothing=`` sets, per method.
 PARAMETER = {
+    "regression": "noise",
     "spline": "lam",
     "savgol": "window",
     "tv": "alpha",
@@ -22,6 +23,7 @@ PARAMETER = {
 }
 MIN_SAMPLES = {
     "auto": local_poly.MIN_SAMPLES,
+    "regression": spline.MIN_SAMPLES,
     "spline": spline.MIN_SAMPLES,
     "savgol": local_poly.MIN_SAMPLES,
     "tv": total_variation.MIN_SAMPLES,
@@ -48,6 +50,7 @@ class LineAnswer:
 
 def _tuner(method: str, periodic: bool, degree: int | None):
     return {
+        "regression": lambda x, y: spline.regression_tune(x, y, 5 if degree is None else degree),
         "spline": spline.spline_tune,
         "savgol": lambda x, y: local_poly.savgol_tune(x, y, periodic=periodic, degree=degree),
         "tv": total_variation.tv_tune,
@@ -59,6 +62,8 @@ def _tuner(method: str, periodic: bool, degree: int | None):
 
 def refit(method: str, x: np.ndarray, y: np.ndarray, params: dict, *, periodic: bool = False) -> Fit:
     """The fit of ``method`` with its parameters given (coordinates in units of the mean step)."""
+    if method == "regression":
+        return spline.regression_fit(x, y, float(params["noise"]), int(params.get("degree") or 5))
     if method == "spline":
         return spline.spline_fit(x, y, float(params["lam"]))
     if method == "savgol":
@@ -78,8 +83,25 @@ def candidates(uniform: bool, periodic: bool) -> tuple[str, ...]:
     if periodic and uniform:
         return ("spectral", "gaussian", "savgol")
     if uniform:
-        return ("spline", "savgol", "gaussian", "kalman", "tv")
-    return ("spline", "savgol", "kalman", "tv")
+        return ("regression", "regression3", "spline", "savgol", "gaussian", "kalman", "tv")
+    return ("regression", "regression3", "spline", "savgol", "kalman", "tv")
+
+
+def _pool(names: tuple[str, ...], periodic: bool, degree: int | None):
+    """Tuners for "auto": the regression splines take their noise level from the GCV spline, fitted once."""
+    memo: dict[str, Fit] = {}
+
+    def gcv_spline(x, y):
+        if "spline" not in memo:
+            memo["spline"] = spline.spline_tune(x, y)
+        return memo["spline"]
+
+    special = {
+        "regression": lambda x, y: spline.regression_tune(x, y, 5, gcv_spline(x, y)),
+        "regression3": lambda x, y: spline.regression_tune(x, y, 3, gcv_spline(x, y)),
+        "spline": gcv_spline,
+    }
+    return [(name, special.get(name) or _tuner(name, periodic, degree)) for name in names]
 
 
 def _bin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -132,8 +154,8 @@ def smooth_line(
     if reuse is not None:
         fit = refit(name, xn, ys, reuse[1], periodic=periodic)
     elif method == "auto":
-        pool = [(c, _tuner(c, periodic, degree)) for c in candidates(uniform, periodic)]
-        name, fit, scores = choose(xn, ys, pool, deadline)
+        name, fit, scores = choose(xn, ys, _pool(candidates(uniform, periodic), periodic, degree), deadline)
+        name = "regression" if name == "regression3" else name
     elif smoothing is not None:
         params = {PARAMETER[method]: smoothing, "degree": 3 if degree is None else degree}
         fit = refit(method, xn, ys, params, periodic=periodic)

@@ -96,18 +96,23 @@ def windows(n: int, degree: int, count: int = 24) -> np.ndarray:
 
 
 def savgol_tune(x: np.ndarray, y: np.ndarray, *, periodic: bool = False, degree: int | None = None) -> Fit:
-    """The window and degree with the smallest GCV score."""
-    best = None
-    # Uneven samples cost a least-squares solve per point and window: a coarser grid of windows.
+    """The window and degree with the smallest GCV score (the slopes are computed for the winner only)."""
     even = uniform_step(x) is not None
+    best = None
     for p in (degree,) if degree is not None else DEGREES:
         if p + 2 > len(y):
             continue
-        for w in windows(len(y), p, 24) if even else windows(min(len(y), _UNEVEN_WIDEST), p, 10):
-            fit = savgol_fit(x, y, int(w), p, periodic=periodic)
-            score = fit.gcv(y)
+        for w in windows(len(y), p, 16) if even else windows(min(len(y), _UNEVEN_WIDEST), p, 10):
+            score = _even_score(y, int(w), p, periodic) if even else savgol_fit(x, y, int(w), p).gcv(y)
             if best is None or score < best[0]:
-                best = (score, fit)
+                best = (score, int(w), p)
     if best is None:
         raise ValueError(f"y: local polynomials need at least {MIN_SAMPLES} samples along the axis, got {len(y)}")
-    return best[1]
+    return savgol_fit(x, y, best[1], best[2], periodic=periodic)
+
+
+def _even_score(y: np.ndarray, window: int, degree: int, periodic: bool) -> float:
+    fitted = scipy_part("scipy.signal").savgol_filter(y, window, degree, mode="wrap" if periodic else "interp")
+    n = len(y)
+    room = max(n - _even_trace(n, window, degree, periodic), 0.5)
+    return n * float(np.sum((y - fitted) ** 2)) / room**2

@@ -1,4 +1,4 @@
-"""Penalised cubic smoothing spline with its penalty chosen by generalised cross-validation.
+"""Splines: a penalised cubic smoothing spline (penalty by GCV) and a regression spline (knots to the noise).
 
 The spline minimising Σ (y_i − g(x_i))² + λ ∫ g''² is the natural cubic spline through the knots x_i whose
 values g and second derivatives γ solve Reinsch's banded system (R + λ QᵀQ) γ = Qᵀ y, g = y − λ Q γ
@@ -9,6 +9,8 @@ matrix comes from random probes through the same factorisation, which stays well
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -90,9 +92,40 @@ def spline_tune(x: np.ndarray, y: np.ndarray) -> Fit:
         return n * rss / max(n - df, 0.5) ** 2
 
     # With a unit step the spline's equivalent kernel is about λ^(1/4) samples wide: from one sample to all.
-    grid = np.arange(-3.0, 4.0 * np.log10(n) + 0.5, 0.5)
+    grid = np.arange(-3.0, 4.0 * np.log10(n) + 1.0, 1.0)
     scores = [score(t) for t in grid]
     best = int(np.argmin(scores))
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
     t = optimize.minimize_scalar(score, bounds=(lo, hi), method="bounded", options={"xatol": 0.02}).x
     return spline_fit(x, y, 10.0**t)
+
+
+def regression_fit(x: np.ndarray, y: np.ndarray, noise: float, degree: int = 5) -> Fit:
+    """Least-squares spline of ``degree`` with knots added until the residual reaches the noise.
+
+    FITPACK (``scipy.interpolate.UnivariateSpline``, Dierckx 1993) adds knots until the residual sum of squares
+    falls to s = n·noise², the smoothing criterion Reinsch proposed: the fit then explains everything but the
+    noise, with as few knots as that takes, placed where the residual was largest. A fixed set of knots makes it
+    a projection, so its degrees of freedom are exactly its number of coefficients.
+    """
+    interpolate = scipy_part("scipy.interpolate")
+    n = len(y)
+    degree = min(degree, n - 1)
+    with warnings.catch_warnings():
+        # FITPACK warns when it reaches its knot limit or cannot meet s exactly; the fit it returns stands.
+        warnings.simplefilter("ignore")
+        curve = interpolate.UnivariateSpline(x, y, k=degree, s=n * noise**2)
+    fitted = curve(x)
+    slopes = curve.derivative()(x)
+    inner = curve.get_knots()[1:-1]
+    knots = np.concatenate([[x[0]] * (degree + 1), inner, [x[-1]] * (degree + 1)])
+    probe_fit = interpolate.make_lsq_spline(x, probes(n), knots, k=degree)
+    df = float(len(knots) - degree - 1)
+    params = {"noise": noise, "degree": degree, "knots": len(inner) + 2}
+    return Fit(fitted, slopes, df, params, unit_std=probe_std(probe_fit.derivative()(x)))
+
+
+def regression_tune(x: np.ndarray, y: np.ndarray, degree: int = 5, smoothing: Fit | None = None) -> Fit:
+    """The regression spline for the noise level the GCV smoothing spline (``smoothing``, or a new one) leaves."""
+    reference = smoothing if smoothing is not None else spline_tune(x, y)
+    return regression_fit(x, y, reference.noise_level(y), degree)

@@ -95,7 +95,7 @@ def kalman_tune(x: np.ndarray, y: np.ndarray) -> Fit:
     """The smoother whose variance ratio maximises the marginal likelihood."""
     optimize = scipy_part("scipy.optimize")
     h = np.diff(x)
-    grid = np.arange(-3.0, 4.0 * np.log10(len(y)) + 0.5, 0.5)
+    grid = np.arange(-3.0, 4.0 * np.log10(len(y)) + 1.0, 1.0)
     scores = [_neg_log_likelihood(h, y, t) for t in grid]
     best = int(np.argmin(scores))
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
