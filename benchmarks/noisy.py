@@ -8,7 +8,7 @@ contender differentiates the same noisy samples in one run; the table shows the 
 
 Contenders and how they are set up (as a user would, each with its own tuning where it has one):
 - ``np.gradient(y, x)``: no smoothing.
-- ``savgol_filter``: window n/10 (odd), degree 3, ``delta`` = the step (even samples only); it has no tuning.
+- ``savgol_filter``: window n/10 (odd, at most 1001), degree 3, ``delta`` = the step (even samples only); it has no tuning.
 - ``make_smoothing_spline``: SciPy's GCV (skipped above 10⁴ samples, where it takes many seconds or fails).
 - ``derivative`` (``kind="spline"``): needs its smoothing by hand; it is given s = n·σ² with the *true* σ,
   an advantage no user has.
@@ -103,7 +103,7 @@ def contenders(name: str, sigma: float, n: int, uneven: bool, periodic: bool, py
     from scipy.signal import savgol_filter
 
     def savgol(x, y):
-        window = max(5, (n // 10) | 1)
+        window = max(5, min(n // 10, 1001) | 1)
         return None if uneven else savgol_filter(y, window, 3, deriv=1, delta=x[1] - x[0])
 
     def spline(x, y):
