@@ -86,7 +86,7 @@ def smooth_gradient(
     Notes
     -----
     GCV scores the fitted values, not the derivative; it is the criterion that needs no knowledge of the
-    noise. Lines longer than 5000 samples are averaged over runs of consecutive samples first (the answer at
+    noise. Lines longer than 4000 samples are averaged over runs of consecutive samples first (the answer at
     every sample comes from the cubic Hermite interpolant of the fit), which keeps 10⁶ samples to about a
     second. ``std`` is the spread the noise alone causes; smoothing also biases the derivative where it
     changes fast (peaks, kinks), which ``std`` does not include.

@@ -30,15 +30,20 @@ def choose(
 ) -> tuple[str, Fit, dict[str, float]]:
     """The best candidate by GCV, its fit, and every score computed.
 
-    Candidates are tried in order until ``deadline`` (a ``time.perf_counter`` value); the first is always tried,
+    Candidates are tried in order while the next one is expected to end before ``deadline`` (a
+    ``time.perf_counter`` value; the expected cost is that of the slowest so far); the first is always tried,
     and the others must beat it by a margin (``MARGINS``).
     """
     scores: dict[str, float] = {}
     best: tuple[float, str, Fit] | None = None
+    slowest = 0.0
     for name, tune in candidates:
-        if best is not None and time.perf_counter() > deadline:
+        start = time.perf_counter()
+        # Stop when the next candidate, if it costs as much as the slowest so far, would end past the deadline.
+        if best is not None and start + slowest > deadline:
             break
         fit = tune(x, y)
+        slowest = max(slowest, time.perf_counter() - start)
         score = fit.gcv(y)
         scores[name] = score
         if best is not None:

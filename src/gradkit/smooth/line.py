@@ -34,7 +34,7 @@ MIN_SAMPLES = {
 #: Longer lines are averaged over runs of consecutive samples down to about this many points before fitting:
 #: every estimator's tuning then costs the same however long the data, and the mean of b samples has the noise
 #: of one divided by √b, so little is lost while the runs stay narrower than the smoothing.
-MAX_POINTS = 5000
+MAX_POINTS = 4000
 
 
 @dataclass
@@ -175,12 +175,14 @@ def _resample(xs, fitted, derivative, std, x, valid, b, span):
     """Values and slopes at every x from the cubic Hermite interpolant of the fit (NaN before/after all data)."""
     interpolate = scipy_part("scipy.interpolate")
     hermite = interpolate.CubicHermiteSpline(xs, fitted, derivative, extrapolate=True)
-    outside = (x < span[0]) | (x > span[1])
-    new_fitted = np.where(outside, np.nan, hermite(x))
-    new_derivative = np.where(outside, np.nan, hermite.derivative()(x))
+    new_fitted, new_derivative = hermite(x), hermite(x, 1)
+    new_std = None if std is None else np.interp(x, xs, std)
     if b == 1:
         # Where samples were kept, the fit's own answers stand.
         new_fitted[valid] = fitted
         new_derivative[valid] = derivative
-    new_std = None if std is None else np.where(outside, np.nan, np.interp(x, xs, std))
+    outside = (x < span[0]) | (x > span[1])  # before the first valid sample and after the last: nothing
+    for array in (new_fitted, new_derivative, new_std):
+        if array is not None:
+            array[outside] = np.nan
     return new_fitted, new_derivative, new_std

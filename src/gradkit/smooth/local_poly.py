@@ -88,9 +88,9 @@ def _uneven_fit(x: np.ndarray, y: np.ndarray, window: int, degree: int) -> Fit:
 
 
 def windows(n: int, degree: int, count: int = 24) -> np.ndarray:
-    """``count`` odd windows, geometrically spaced from the smallest to all samples (at most 4001)."""
+    """``count`` odd windows, geometrically spaced from the smallest to all samples (at most 2001)."""
     smallest = degree + 2 + (degree % 2 == 0)
-    largest = max(smallest, min(n, 4001) - (1 - min(n, 4001) % 2))
+    largest = max(smallest, min(n, 2001) - (1 - min(n, 2001) % 2))
     grid = np.unique(np.geomspace(smallest, largest, count).astype(int) | 1)
     return grid[(grid >= smallest) & (grid <= largest)]
 
