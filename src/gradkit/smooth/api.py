@@ -50,7 +50,7 @@ def smooth_gradient(
         constant-velocity model, noise variances by maximum likelihood. ``"gaussian"``: Gaussian-derivative
         filter, even spacing, joint over all requested axes of an n-D array. ``"spectral"``: Fourier
         filter for periodic data (``periodic=True`` implied). ``"auto"``: the best of the suitable ones
-        by GCV; on an n-D array differentiated along several evenly spaced axes, ``"gaussian"``.
+        (all but ``"tv"``) by GCV; on an n-D array differentiated along several evenly spaced axes, ``"gaussian"``.
     full_output : bool
         Return a `SmoothResult` (smoothed values, gradient, method, parameters, noise level, per-point
         standard deviations) instead of the gradient alone.

@@ -22,7 +22,6 @@ Tuner = Callable[[np.ndarray, np.ndarray], Fit]
 #: noisy benchmark (benchmarks/noisy.py; with 5 %: median 0.96 of the best contender's error, worst 1.6,
 #: against 1.01 and 4.0 with 1 % and the smoothing spline first), so later ones need a clear win.
 MARGIN = 0.05
-MARGINS: dict[str, float] = {}
 
 
 def choose(
@@ -32,7 +31,7 @@ def choose(
 
     Candidates are tried in order while the next one is expected to end before ``deadline`` (a
     ``time.perf_counter`` value; the expected cost is that of the slowest so far); the first is always tried,
-    and the others must beat it by a margin (``MARGINS``).
+    and each later one must beat the best so far by ``MARGIN``.
     """
     scores: dict[str, float] = {}
     best: tuple[float, str, Fit] | None = None
@@ -47,7 +46,7 @@ def choose(
         score = fit.gcv(y)
         scores[name] = score
         if best is not None:
-            score *= 1.0 + MARGINS.get(name, MARGIN)
+            score *= 1.0 + MARGIN
         if best is None or score < best[0]:
             best = (score, name, fit)
     assert best is not None
