@@ -78,7 +78,7 @@ def refit(method: str, x: np.ndarray, y: np.ndarray, params: dict, *, periodic: 
     return spectral.spectral_fit(x, y, float(params["cutoff"]))
 
 
-def candidates(uniform: bool, periodic: bool) -> tuple[str, ...]:
+def candidates(uniform: bool, periodic: bool, n: int = 0) -> tuple[str, ...]:
     """The estimators "auto" compares, the usual winners first.
 
     Total variation is left out: GCV needs its degrees of freedom, and the count of linear pieces of its
@@ -87,7 +87,8 @@ def candidates(uniform: bool, periodic: bool) -> tuple[str, ...]:
     as ``method="tv"`` for kinks.
     """
     if periodic and uniform:
-        return ("spectral", "gaussian", "savgol")
+        # Long periodic lines are not binned (the wrap-around would break): only the FFT stays fast there.
+        return ("spectral",) if n > MAX_POINTS else ("spectral", "gaussian", "savgol")
     if uniform:
         return ("regression", "regression3", "spline", "savgol", "gaussian", "kalman")
     return ("regression", "regression3", "spline", "savgol", "kalman")
@@ -160,7 +161,7 @@ def smooth_line(
     if reuse is not None:
         fit = refit(name, xn, ys, reuse[1], periodic=periodic)
     elif method == "auto":
-        name, fit, scores = choose(xn, ys, _pool(candidates(uniform, periodic), periodic, degree), deadline)
+        name, fit, scores = choose(xn, ys, _pool(candidates(uniform, periodic, len(ys)), periodic, degree), deadline)
         name = "regression" if name == "regression3" else name
     elif smoothing is not None:
         params = {PARAMETER[method]: smoothing, "degree": 3 if degree is None else degree}
