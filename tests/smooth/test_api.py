@@ -189,3 +189,14 @@ def test_long_records_are_binned_and_stay_accurate():
 def test_bad_arguments_raise_naming_the_argument(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_a_given_noise_level_makes_the_regression_spline_scipys_univariate_spline():
+    scipy_interpolate = pytest.importorskip("scipy.interpolate")
+    t, y, _ = bump(n=301)
+    g = smooth_gradient(y, t, method="regression", smoothing=0.01)
+    # The same spline, in coordinates scaled to a unit mean step (the knots FITPACK places do not depend on it).
+    step = t[1] - t[0]
+    u = (t - t[0]) / step
+    curve = scipy_interpolate.UnivariateSpline(u, y, k=5, s=301 * 0.01**2)
+    np.testing.assert_allclose(g, curve.derivative()(u) / step, rtol=1e-6, atol=1e-8)

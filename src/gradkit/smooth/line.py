@@ -164,7 +164,8 @@ def smooth_line(
         name, fit, scores = choose(xn, ys, _pool(candidates(uniform, periodic, len(ys)), periodic, degree), deadline)
         name = "regression" if name == "regression3" else name
     elif smoothing is not None:
-        params = {PARAMETER[method]: smoothing, "degree": 3 if degree is None else degree}
+        default_degree = 5 if method == "regression" else 3
+        params = {PARAMETER[method]: smoothing, "degree": default_degree if degree is None else degree}
         fit = refit(method, xn, ys, params, periodic=periodic)
     else:
         fit = _tuner(method, periodic, degree)(xn, ys)
