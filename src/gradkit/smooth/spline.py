@@ -86,7 +86,13 @@ def spline_tune(x: np.ndarray, y: np.ndarray) -> Fit:
 
     def score(t: float) -> float:
         lam = 10.0**t
-        g, _ = system.smooth(system.factor(lam), lam, columns)
+        try:
+            cholesky = system.factor(lam)
+        except np.linalg.LinAlgError:
+            # So stiff that the penalty swamps the rest in rounding: nearly a straight line, never the optimum
+            # of noisy data worth smoothing.
+            return np.inf
+        g, _ = system.smooth(cholesky, lam, columns)
         df = float(np.mean(np.sum(z * g[:, 1:], axis=0)))
         rss = float(np.sum((y - g[:, 0]) ** 2))
         return n * rss / max(n - df, 0.5) ** 2
