@@ -26,6 +26,7 @@ from gradkit.function import (
 )
 from gradkit.grid import curl, differentiate, divergence, gradient, laplacian
 from gradkit.paths import PathResult, ascend, descend
+from gradkit.smooth import SmoothResult, smooth_gradient
 from gradkit.stencils import stencil
 
 __version__ = "0.1.0"
@@ -55,6 +56,7 @@ __all__ = [
     "GradientCheck",
     "PathResult",
     "Result",
+    "SmoothResult",
     "__version__",
     "ascend",
     "check_grad",
@@ -70,5 +72,6 @@ __all__ = [
     "jacobian",
     "laplacian",
     "plot",
+    "smooth_gradient",
     "stencil",
 ]
