@@ -136,8 +136,8 @@ def demo(
         written = tour.write_picture(output)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
-    typer.echo(f"5. The picture: {written} (heat map, contours, gradient arrows and an ascent path)")
-    typer.echo("6. Interactively: `gradkit explore --open` serves the page on http://127.0.0.1:8000/")
+    typer.echo(f"6. The picture: {written} (heat map, contours, gradient arrows and an ascent path)")
+    typer.echo("7. Interactively: `gradkit explore --open` serves the page on http://127.0.0.1:8000/")
 
 
 @app.command()
@@ -382,8 +382,14 @@ def grid(
     delimiter: str | None = typer.Option(None, "--delimiter", help="CSV delimiter (default: sniffed), e.g. ';'"),
     skip_header: int | None = typer.Option(None, "--skip-header", min=0, help="CSV lines to skip (default: auto)"),
     to: str | None = typer.Option(None, "--to", help="output format for -o - (default json): npz, npy, json, csv"),
+    smooth: str | None = typer.Option(
+        None,
+        "--smooth",
+        metavar="METHOD",
+        help="noisy data: smooth first (auto, regression, spline, savgol, tv, kalman, gaussian or spectral)",
+    ),
 ) -> None:
-    """The gradient of an array in a data file (or standard input)."""
+    """The gradient of an array in a data file (or standard input); with --smooth, of noisy data."""
     from gradkit import dataio
 
     if spacing and coords:
@@ -394,6 +400,8 @@ def grid(
         raise typer.BadParameter(f"must be 1 or 2, got {edge_order}", param_hint="--edge-order")
     if edge_order is not None and accuracy is not None:
         raise typer.BadParameter("--accuracy sets the edges' order too; give one of them", param_hint="--edge-order")
+    if smooth is not None and (accuracy is not None or edge_order is not None):
+        raise typer.BadParameter("--smooth chooses its own smoothing; leave out --accuracy and --edge-order")
     folder = Path(file).parent  # coordinate files are looked for beside the data first ("-": here)
     try:
         fmt = dataio.output_format(output, to)
@@ -429,7 +437,10 @@ def grid(
             f"give one spacing or one per differentiated axis ({len(chosen)}), got {len(arguments)}",
             param_hint="--spacing/--coords",
         )
-    results = _gradients(data, arguments, chosen, accuracy, edge_order, wrapped)
+    if smooth is not None:
+        results = _smooth_gradients(data, arguments, chosen, smooth, wrapped)
+    else:
+        results = _gradients(data, arguments, chosen, accuracy, edge_order, wrapped)
     try:
         with _progress("writing"):
             dataio.write_arrays(output, results, fmt)
@@ -439,6 +450,28 @@ def grid(
         _fail(str(error))
     if output != "-":
         typer.echo(f"wrote {output} ({len(results)} array{'s' if len(results) > 1 else ''} of shape {data.shape})")
+
+
+def _smooth_gradients(data, arguments, chosen, method, wrapped):
+    """`gk.smooth_gradient` along the chosen axes, saying on stderr what it chose and the noise it found."""
+    import gradkit as gk
+
+    if wrapped and not wrapped >= set(chosen):
+        raise typer.BadParameter("with --smooth, either every differentiated axis is periodic or none is")
+    try:
+        with _progress("smoothing"):
+            result = gk.smooth_gradient(
+                data, *arguments, axis=chosen, method=method, periodic=bool(wrapped), full_output=True
+            )
+    except ValueError as error:
+        if str(error).startswith("method:"):
+            raise typer.BadParameter(str(error).removeprefix("method: "), param_hint="--smooth") from None
+        _fail(str(error))
+    except (ImportError, TypeError) as error:
+        _fail(str(error))
+    gaps = f"; {result.gaps} NaN samples left out as gaps" if result.gaps else ""
+    typer.echo(f"smoothed with {result.method}, noise estimated {result.noise:.3g}{gaps}", err=True)
+    return list(result.gradient) if isinstance(result.gradient, tuple) else [result.gradient]
 
 
 def _gradients(data, arguments, chosen, accuracy, edge_order, wrapped):

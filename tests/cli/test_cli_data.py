@@ -164,6 +164,9 @@ def test_stdin_to_stdout_through_a_pipe():
         (["f.npy", "--skip-header", "-1", "-o", "g.npz"], 2, "--skip-header"),
         (["f.npy", "--coords", "c.npy,c.npy", "-o", "g.npz"], 1, "distances must match"),
         (["f.npy", "--accuracy", "10", "-o", "g.npz"], 1, "needs at least"),
+        (["f.npy", "--smooth", "bogus", "-o", "g.npz"], 2, "must be one of 'auto'"),
+        (["f.npy", "--smooth", "auto", "--accuracy", "4", "-o", "g.npz"], 2, "--smooth chooses its own smoothing"),
+        (["f.npy", "--smooth", "auto", "--periodic-axes", "0", "-o", "g.npz"], 2, "every differentiated axis"),
     ],
 )
 def test_grid_exit_statuses(capsys, tmp_path, monkeypatch, argv, status, message):
@@ -174,3 +177,17 @@ def test_grid_exit_statuses(capsys, tmp_path, monkeypatch, argv, status, message
     got, _, err = run(capsys, "grid", *argv)
     assert got == status and message in err, err
     assert "Traceback" not in err
+
+
+def test_smooth_differentiates_noisy_data_far_better_than_differencing(capsys, tmp_path):
+    t = np.linspace(-3, 3, 501)
+    y = np.exp(-(t**2)) + 0.01 * np.random.default_rng(0).standard_normal(t.size)
+    np.savetxt(tmp_path / "noisy.csv", y)
+    true = -2 * t * np.exp(-(t**2))
+    status, _, err = run(
+        capsys, "grid", tmp_path / "noisy.csv", "--spacing", t[1] - t[0], "--smooth", "auto", "-o", tmp_path / "g.npy"
+    )
+    assert status == 0 and "smoothed with" in err and "noise estimated" in err
+    smoothed = np.sqrt(np.mean((np.load(tmp_path / "g.npy") - true) ** 2))
+    differenced = np.sqrt(np.mean((np.gradient(y, t) - true) ** 2))
+    assert smoothed < differenced / 10
