@@ -114,3 +114,25 @@ def test_one_sided_sequences_do_not_take_passing_truncation_for_noise(side):
     _honest(r.value, r.error, np.full(2, bool(r.success)), truth)
     assert r.success
     np.testing.assert_allclose(r.value, truth, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "x, options",
+    [
+        (np.float32(1.0), {"bounds": (1.0, np.inf)}),
+        (np.float32(1.0), {"bounds": (-np.inf, 1.0)}),
+        (1.0, {"step": 1e-3}),
+        (1.0, {"step": 1e-2}),
+    ],
+)
+def test_values_that_cancelled_larger_numbers_carry_their_rounding(x, options):
+    """x**5 - 2 x**3 + x near its zero at 1: its values (about 4 h**2) are what is left of 1 - 2 + 1, rounded
+    on the grid of those numbers, not to their own precision; the derivative there is exactly 5 - 6 + 1 = 0
+    (and the second 20 - 12 = 8)."""
+    f = lambda t: t**5 - 2 * t**3 + t  # noqa: E731
+    for order, truth in ((1, 0.0), (2, 8.0)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = gk.derivative(f, x, order=order, full_output=True, **options)
+        eps = float(np.finfo(np.asarray(x).dtype).eps)
+        _honest(float(r.value), float(r.error), bool(r.success), truth, allowance=4 * eps * abs(truth))

@@ -148,6 +148,9 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
             for w, s, o, g in zip(weights, samples, offsets, local)
         )
         noise = sampler.precision * spread / power
+        # f's values at a zero of f may carry the rounding of the larger numbers f cancelled to get them
+        # (x**5 - 2 x**3 + x near 1): their differences all lie on that coarser grid, far above eps |f|
+        noise = np.maximum(noise, 0.5 * grid_of(samples) * sum(abs(w) for w in weights) / np.abs(power))
     above, below = np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=bool)
     for sample, o in zip(samples, offsets):
         if o:
@@ -162,6 +165,29 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
     with np.errstate(invalid="ignore"):
         magnitude = np.max([np.where(np.isfinite(s), np.abs(s), 0.0) for s in samples], axis=0)
     return Row(value, noise, above, below, slopes, curvature, magnitude)
+
+
+def grid_of(samples: list) -> np.ndarray:
+    """Per element, the spacing of the coarsest binary grid on which every difference of a sample to the
+    first lies: its least set bit. f's values computed with their own relative precision differ by about
+    eps times their size on that scale; values that cancelled larger numbers (0 = 1 - 2 + 1 at x = 1 for
+    x**5 - 2 x**3 + x) lie on the grid of those numbers, and are rounded on it. 0 where no difference is a
+    nonzero finite real number (f constant: nothing rounded), or none spans more than two grid steps."""
+    first = samples[0]
+    if np.iscomplexobj(first) or any(np.iscomplexobj(s) for s in samples):
+        return np.zeros(np.shape(first))
+    grid, widest = np.full(np.shape(first), np.inf), np.zeros(np.shape(first))
+    with np.errstate(all="ignore"):
+        for sample in samples[1:]:
+            gap = np.abs(np.asarray(sample, dtype=np.float64) - first)
+            usable = np.isfinite(gap) & (gap > 0)
+            mantissa, exponent = np.frexp(np.where(usable, gap, 1.0))
+            whole = (mantissa * 2.0**53).astype(np.int64)
+            least = np.ldexp((whole & -whole).astype(np.float64), exponent - 53)
+            grid = np.where(usable, np.minimum(grid, least), grid)
+            widest = np.where(usable, np.maximum(widest, gap), widest)
+    # gaps of one or two grid steps are no sign of rounding: f's values may be that coarse (sign(x): 1, 2)
+    return np.where(np.isfinite(grid) & (widest > 2 * grid), grid, 0.0)
 
 
 def _local_slopes(samples: list, h: np.ndarray) -> list:
