@@ -36,6 +36,7 @@ def _honest(value, error, success, truth, allowance=0.0):
         (lambda x: np.sqrt(1 + x**2), lambda x: mpmath.sqrt(1 + x**2), 9),
         (lambda x: np.tanh(np.cos(x)), lambda x: mpmath.tanh(mpmath.cos(x)), 5),
         (lambda x: np.log1p(x**2), lambda x: mpmath.log1p(x**2), 9),
+        (lambda x: np.arctan(np.exp(x)), lambda x: mpmath.atan(mpmath.exp(x)), 8),
     ],
 )
 def test_high_orders_at_tiny_x_are_never_confidently_wrong(f, mp_f, order):

@@ -217,9 +217,10 @@ def changes_settle(values: list, floor: list, power: int, lowest: int) -> np.nda
         # change lost in rounding says nothing of the first unless it is smaller, or the first is rounding
         # too: a first change above the rounding, followed by a larger one within it, is truncation error
         # never seen to shrink (cos's 9th derivative at 1e-12, whose steps resolve it only at the rounding)
-        # (the first change counts as rounding within its two rows' own noise, not the floor, which allows
-        # for the amplification of an extrapolation that has not happened yet)
-        noise_after = (c2 <= c1 / STEP_RATIO) | (c1 <= 0.25 * floor[0])
+        # (the first change counts as rounding within the modelled rounding of its later row, not the floor,
+        # which allows for the amplification of an extrapolation that has not happened yet: the model
+        # bounds the rounding of f's values, and a change above it is truncation still)
+        noise_after = (c2 <= c1 / STEP_RATIO) | (c1 <= floor[0] / (4 * noise_gain(power)))
         second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0) & noise_after)
         third = shrinks(c2, c3) | ((c3 <= floor[2]) & (floor[2] > 0))
     return second & third & np.isfinite(values[0])
