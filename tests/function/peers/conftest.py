@@ -10,10 +10,6 @@ HERE = Path(__file__).parent
 
 # "test_file.py::test_name[parameters]": "issue 19: cause"
 KNOWN: dict[str, str] = {
-    "test_mpmath_sweep.py::test_derivative_near_zero": (
-        "issue 19: the 8th derivative of atan(exp(x)) at x = -1e-12 is -2.128e-10 with error 4.68e-10 and success, "
-        "the truth -6.925e-10 (off 4.80e-10): the error estimate falls 3% short"
-    ),
     "test_numdifftools.py::test_high_order_derivative[sqrt-5-backward]": (
         "issue 19: the 5th derivative of sqrt at 0.5 with steps below x (bounds=(-inf, 0.5)) is 74.22274 (error "
         "1.10, success False) against 74.24621: off 0.0235, numdifftools' backward differences get 2 decimals (< 0.015)"
