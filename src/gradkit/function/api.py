@@ -407,10 +407,12 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     start = 0.0
     if "step" not in options:  # each method's own step along x, in units of t
         scale = float(step_scale(np.abs(point).max()))
-        if method in ("central", "forward", "backward"):
+        if method in ("central", "forward", "backward"):  # the step that balances truncation and rounding
             accuracy = options.get("accuracy", 2)
-            scale = float(fixed_step(np.float64(scale), 1, accuracy, FLOAT32_EPS if typed == np.float32 else EPS))
-        options["step"] = (STEP if method == "complex" else 0.125) * scale / length
+            eps = FLOAT32_EPS if typed == np.float32 else EPS
+            options["step"] = float(fixed_step(np.float64(scale), 1, accuracy, eps)) / length
+        else:  # the complex step, or the first of a Richardson sequence
+            options["step"] = (STEP if method == "complex" else 0.125) * scale / length
         start = float(np.abs(point).max()) / length
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 

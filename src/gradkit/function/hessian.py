@@ -12,6 +12,7 @@ from gradkit.function import autodiff, native
 from gradkit.function.evaluate import check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_jacobian, is_formula
 from gradkit.function.finite import Columns
+from gradkit.function.nth import SEARCH_ROWS, changes_settle
 from gradkit.function.problem import (
     Problem,
     all_finite,
@@ -24,7 +25,7 @@ from gradkit.function.problem import (
     retry_atol,
     wrt_indices,
 )
-from gradkit.function.richardson import extrapolate, nth_step
+from gradkit.function.richardson import extrapolate, noise_gain, nth_step
 from gradkit.function.smoothness import (
     curvature_kinks,
     not_differentiable,
@@ -261,22 +262,55 @@ def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple
     x = x0[coords]
     side, h0 = _sides(problem, h0)
     trace: list = []
+    rows: list = []  # the second differences and their rounding at the steps nth_step(h0, k), k = 0, 1, ...
 
     def at_step(k):
-        return _second_differences(ev, x0, f0, coords, (x + nth_step(h0, k)) - x, side, failed, trace)
+        while len(rows) <= k:
+            h = (x + nth_step(h0, len(rows))) - x
+            rows.append(_second_differences(ev, x0, f0, coords, h, side, failed, trace))
+        return rows[k]
 
+    power = _power(side)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # steps too small for x (h**2 is 0)
-        fit = extrapolate(at_step, power=_power(side), order=2)
+        start = _resolving_start(at_step, power, len(x))
+        value = np.zeros((len(x), len(x)), dtype=np.result_type(f0, np.float64))
+        error = np.zeros((len(x), len(x)))
+        for s in np.unique(np.maximum(start, 0)).tolist():
+            chosen = np.maximum(start, 0) == s
+            fit = extrapolate(lambda k, s=s, c=chosen: tuple(a[c] for a in at_step(s + k)), power=power, order=2)
+            if np.iscomplexobj(fit.value) and not np.iscomplexobj(value):
+                value = value.astype(np.complex128)
+            value[chosen], error[chosen] = fit.value, fit.error
+        # a sequence that never settled, as the steps shrank, has no estimate its table can vouch for
+        error = np.where(start < 0, np.maximum(error, np.abs(value)), error)
         # second differences may settle at once where f jumps (sign at 0 gives 0 at every step): two steps'
         # growth
         jumping = rising([(slope, rounding) for *_, slope, rounding in trace], steps=2)
         # ... and where f's slope has a kink (x|x| at 0 gives 0, max(x, 0)**2 the mean of the two sides)
         kinked, spread = curvature_kinks([point for *point, _, _ in trace], f0, ev.precision)
-    value, error = fit.value, fit.error
     kinked = kinked & (side == 0) & ~jumping
     if np.count_nonzero(kinked):  # the diagonal element is one side's or the other's, or their mean
         error = np.maximum(error, np.diag(np.where(kinked, spread / 2, 0.0)))
     return value, error, side, jumping, kinked
+
+
+def _resolving_start(at_step: Callable, power: int, m: int) -> np.ndarray:
+    """Per element of the Hessian, the first step k from which its second differences behave as a Taylor
+    series says they must once the steps resolve f (`nth.changes_settle`), or -1 if they never do within
+    `SEARCH_ROWS` steps. A long first step (a user's, or one of 1/8 of x) may span f's whole scale: second
+    differences of exp(-z**2) at steps of 10 are all about 0, agree, and would pass for a converged 0."""
+    start = np.full((m, m), -1)
+    open_ = np.ones((m, m), dtype=bool)
+    for k in range(3, SEARCH_ROWS):
+        rows = [at_step(j) for j in range(k - 3, k + 1)]
+        floor = [4 * noise_gain(power) * noise for _, noise in rows[1:]]
+        # a kink of f's slope leaves second differences an error in every power of h
+        settled = changes_settle([value for value, _ in rows], floor, power, 1) & open_
+        start[settled] = k - 3
+        open_ &= ~settled
+        if not open_.any():
+            break
+    return start
 
 
 def _sides(problem: Problem, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

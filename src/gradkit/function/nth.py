@@ -140,11 +140,17 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
             slope = np.abs(near_above - near_below) / (2 * h)
         else:
             slope = np.abs(samples[1] - samples[0]) / h
-        # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h
+        # rounding of each sample: f's own, and f's change over the rounding of its argument x + o h, at f's
+        # slope there (not at x: cos's is about 0 at x = 1e-12 and about 1 a step of 1 away)
+        local = _local_slopes(samples, h)
         spread = sum(
-            abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * slope) for w, s, o in zip(weights, samples, offsets)
+            abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * g)
+            for w, s, o, g in zip(weights, samples, offsets, local)
         )
         noise = sampler.precision * spread / power
+        # f's values at a zero of f may carry the rounding of the larger numbers f cancelled to get them
+        # (x**5 - 2 x**3 + x near 1): their differences all lie on that coarser grid, far above eps |f|
+        noise = np.maximum(noise, 0.5 * grid_of(samples) * sum(abs(w) for w in weights) / np.abs(power))
     above, below = np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=bool)
     for sample, o in zip(samples, offsets):
         if o:
@@ -161,7 +167,40 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
     return Row(value, noise, above, below, slopes, curvature, magnitude)
 
 
-def _changes_settle(values: list, floor: list, power: int, lowest: int) -> np.ndarray:
+def grid_of(samples: list) -> np.ndarray:
+    """Per element, the spacing of the coarsest binary grid on which every difference of a sample to the
+    first lies: its least set bit. f's values computed with their own relative precision differ by about
+    eps times their size on that scale; values that cancelled larger numbers (0 = 1 - 2 + 1 at x = 1 for
+    x**5 - 2 x**3 + x) lie on the grid of those numbers, and are rounded on it. 0 where no difference is a
+    nonzero finite real number (f constant: nothing rounded), or none spans more than two grid steps."""
+    first = samples[0]
+    if np.iscomplexobj(first) or any(np.iscomplexobj(s) for s in samples):
+        return np.zeros(np.shape(first))
+    grid, widest = np.full(np.shape(first), np.inf), np.zeros(np.shape(first))
+    with np.errstate(all="ignore"):
+        for sample in samples[1:]:
+            gap = np.abs(np.asarray(sample, dtype=np.float64) - first)
+            usable = np.isfinite(gap) & (gap > 0)
+            mantissa, exponent = np.frexp(np.where(usable, gap, 1.0))
+            whole = (mantissa * 2.0**53).astype(np.int64)
+            least = np.ldexp((whole & -whole).astype(np.float64), exponent - 53)
+            grid = np.where(usable, np.minimum(grid, least), grid)
+            widest = np.where(usable, np.maximum(widest, gap), widest)
+    # gaps of one or two grid steps are no sign of rounding: f's values may be that coarse (sign(x): 1, 2)
+    return np.where(np.isfinite(grid) & (widest > 2 * grid), grid, 0.0)
+
+
+def _local_slopes(samples: list, h: np.ndarray) -> list:
+    """|f'| near each sample of a stencil (its points a step apart, in order): the larger of its differences
+    to its neighbours, over the step. A finite value where one neighbour is not finite."""
+    gaps = [np.abs(b - a) / h for a, b in pairwise(samples)]
+    gaps = [np.where(np.isfinite(g), g, 0.0) for g in gaps]
+    if not gaps:
+        return [np.zeros_like(h) for _ in samples]
+    return [gaps[0]] + [np.maximum(a, b) for a, b in pairwise(gaps)] + [gaps[-1]]
+
+
+def changes_settle(values: list, floor: list, power: int, lowest: int) -> np.ndarray:
     """Where the last three changes of four successive estimates behave as a resolved sequence's: each
     shrinks by about STEP_RATIO**p from the one before, p from `lowest` to `power` (the leading term of the
     truncation error: h**1 where f'' jumps), or lies within the rounding `floor` of its own rows (one per
@@ -174,8 +213,15 @@ def _changes_settle(values: list, floor: list, power: int, lowest: int) -> np.nd
             fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
             return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
 
-        # (a floor of 0 is f exactly 0 at every point: rounded to nothing, no sign of convergence)
-        second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0))
+        # (a floor of 0 is f exactly 0 at every point: rounded to nothing, no sign of convergence). A second
+        # change lost in rounding says nothing of the first unless it is smaller, or the first is rounding
+        # too: a first change above the rounding, followed by a larger one within it, is truncation error
+        # never seen to shrink (cos's 9th derivative at 1e-12, whose steps resolve it only at the rounding)
+        # (the first change counts as rounding within the modelled rounding of its later row, not the floor,
+        # which allows for the amplification of an extrapolation that has not happened yet: the model
+        # bounds the rounding of f's values, and a change above it is truncation still)
+        noise_after = (c2 <= c1 / STEP_RATIO) | (c1 <= floor[0] / (4 * noise_gain(power)))
+        second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0) & noise_after)
         third = shrinks(c2, c3) | ((c3 <= floor[2]) & (floor[2] > 0))
     return second & third & np.isfinite(values[0])
 
@@ -233,7 +279,7 @@ def _fields(row: Row):
 
 
 def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
-    """Per element, the first k from which the sequence is resolved (`_changes_settle`), or -1 if it never
+    """Per element, the first k from which the sequence is resolved (`changes_settle`), or -1 if it never
     is within `SEARCH_ROWS` steps."""
     m = len(ladder.el.idx)
     start = np.full(m, -1)
@@ -245,7 +291,7 @@ def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
         floor = [4 * noise_gain(power) * r.noise for r in rows[1:]]
         # a kink of f's slope leaves central first and second differences an error in every power of h
         lowest = 1 if ladder.order <= 2 else power
-        settled = _changes_settle([r.value for r in rows], floor, power, lowest)
+        settled = changes_settle([r.value for r in rows], floor, power, lowest)
         start[open_[settled]] = k - 3
         open_ = open_[~settled]
         if not len(open_):

@@ -45,6 +45,9 @@ def nth_step(h0, k: int):
     return h0 / STEP_RATIO**k
 
 
+#: A one-sided sequence takes a stalled change of its noise column this far above the row's modelled rounding
+#: for noise only when the change before it stalled too (`_confirmed`).
+CONFIRM_BEYOND = 1000.0
 #: The Neville column whose changes from row to row tell noise from truncation: the first extrapolated one.
 NOISE_COLUMN = 1
 #: A row difference counts as rounding noise only while it is this small against the entries: larger
@@ -79,6 +82,7 @@ def extrapolate(
     slowest, growth = _noise_test(power, order)
     gain = noise_gain(power)
     seen = last_change = best_decay = None
+    was_stalled = False
     steps_changes: list = []  # of the raw estimates, row to row
     for k in range(max_rows):
         first, noise = estimate(k)
@@ -102,8 +106,12 @@ def extrapolate(
             if k > NOISE_COLUMN:
                 change = np.abs(row[NOISE_COLUMN] - previous[NOISE_COLUMN])
                 if last_change is not None:
-                    noisy = (change > slowest * last_change) & (change <= NOISE_RELATIVE * np.abs(row[NOISE_COLUMN]))
-                    seen = np.maximum(seen, np.where(noisy, 2 * change, 0.0))
+                    stalled = (change > slowest * last_change) & (change <= NOISE_RELATIVE * np.abs(row[NOISE_COLUMN]))
+                    # noise only where the changes stalled twice running: `_confirmed`
+                    seen = np.maximum(
+                        seen, np.where(_confirmed(stalled, was_stalled, power, change, noise), 2 * change, 0.0)
+                    )
+                    was_stalled = stalled
                 last_change = change
             noise = np.maximum(noise, seen)
             floor = gain * noise
@@ -165,6 +173,7 @@ def extrapolate_floats(
     best = best_error = math.nan
     grown = 0
     seen, last_change, best_decay = 0.0, math.nan, 1.0
+    was_stalled = False
     steps_changes: list[float] = []
     for k in range(max_rows):
         first, noise = estimate(k)
@@ -184,12 +193,11 @@ def extrapolate_floats(
                 seen = seen * growth
             if k > NOISE_COLUMN:
                 change = abs(row[NOISE_COLUMN] - previous[NOISE_COLUMN])
-                if (
-                    k > NOISE_COLUMN + 1
-                    and change > slowest * last_change
-                    and change <= NOISE_RELATIVE * abs(row[NOISE_COLUMN])
-                ):
-                    seen = 2 * change if 2 * change > seen else seen
+                if k > NOISE_COLUMN + 1:
+                    stalled = change > slowest * last_change and change <= NOISE_RELATIVE * abs(row[NOISE_COLUMN])
+                    if _confirmed(stalled, was_stalled, power, change, noise):
+                        seen = 2 * change if 2 * change > seen else seen
+                    was_stalled = stalled
                 last_change = change
             if seen:
                 noise = noise if (noise >= seen or noise != noise) else seen
@@ -226,6 +234,19 @@ def extrapolate_floats(
         if grown >= 2:
             return Extrapolation(best, best_error, k + 1)
     return Extrapolation(best, best_error, max_rows)
+
+
+def _confirmed(stalled, was_stalled, power: int, change, noise):
+    """Whether a change of the noise column that failed to shrink (`stalled`) is rounding noise. For central
+    sequences (power 2) one such change is. One-sided sequences (power 1) carry every power of h, whose
+    terms of either sign make the first extrapolated column's error ``c2 h**2 + c3 h**3 + ...`` pass
+    through zero: one change may fail to shrink by truncation alone (1 / (exp(x) + cos(y) + 10) backward at
+    x = 1, where it is 1e7 times the rounding f's values show). There, one change is noise only where the
+    row's modelled rounding can account for it (`CONFIRM_BEYOND`); far above it, two in a row are. Elementwise
+    on arrays."""
+    if power > 1:
+        return stalled
+    return stalled & (was_stalled | (change <= CONFIRM_BEYOND * noise))
 
 
 def _settled(earlier, later, floor, ratio):
