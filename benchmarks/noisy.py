@@ -1,10 +1,11 @@
 """Derivatives of noisy samples: gradkit's smooth_gradient against NumPy, SciPy, `derivative` and PyNumDiff.
 
-Run with ``python benchmarks/noisy.py`` (``--quick`` for a sanity run of a few minutes). Synthetic signals
-(smooth, oscillating, kinked, stepped, periodic, exponential growth, and a smooth one at uneven random
-coordinates) with white noise of σ = 1e-4 … 1e-1 times the signal's range, at 100 to 10⁶ samples. Each
-contender differentiates the same noisy samples in one run; the table shows the derivative's RMS error
-(over the whole record, edges included) and the time, and then the ratios of "auto" to the best contender.
+Run with ``python benchmarks/noisy.py`` (``--quick`` for a sanity run of a few minutes; ``--case
+smooth:1000:1e-1``, repeatable, for single cases). Synthetic signals (smooth, oscillating, kinked, stepped,
+periodic, exponential growth, and a smooth one at uneven random coordinates) with white noise of σ = 1e-4 …
+1e-1 times the signal's range, at 100 to 10⁶ samples. Each contender differentiates the same noisy samples in
+one run; the table shows the derivative's RMS error (over the whole record, edges included) and the time, and
+then the ratios of "auto" to the best contender.
 
 Contenders and how they are set up (as a user would, each with its own tuning where it has one):
 - ``np.gradient(y, x)``: no smoothing.
@@ -152,11 +153,13 @@ def _capped_pynumdiff(x, y, bandlimit, cap):
         process.join()
 
 
-def run(signals, lengths, levels, pynumdiff_cases, pynumdiff_cap, seed=0, pynumdiff_signals=()):
+def run(signals, lengths, levels, pynumdiff_cases, pynumdiff_cap, seed=0, pynumdiff_signals=(), only=None):
     rows = []
     for name in signals:
         for n in lengths:
             for level in levels:
+                if only is not None and (name, n, level) not in only:
+                    continue
                 x, y, true, sigma = case(name, n, level, seed)
                 uneven, periodic = SIGNALS[name][4], SIGNALS[name][3]
                 cap = pynumdiff_cap if (n, level) in pynumdiff_cases and name in pynumdiff_signals else 0.0
@@ -232,6 +235,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pynumdiff-signals", default="smooth,kinked,periodic")
     parser.add_argument("--lengths", default=None, help="comma-separated lengths instead of the defaults")
+    parser.add_argument(
+        "--case",
+        action="append",
+        default=None,
+        metavar="SIGNAL:N:LEVEL",
+        help="run only this case, e.g. smooth:1000:1e-1 (repeatable; lengths and levels beyond the defaults allowed)",
+    )
     args = parser.parse_args()
     signals = args.signals.split(",")
     if args.quick:
@@ -242,11 +252,20 @@ def main() -> None:
         pynumdiff_cases, cap = {(100, 1e-2)}, 120.0
     if args.lengths:
         lengths = [int(v) for v in args.lengths.split(",")]
+    only = None
+    if args.case:
+        only = set()
+        for spec in args.case:
+            name, n, level = spec.split(":")
+            only.add((name, int(n), float(level)))
+        signals = [s for s in signals if s in {c[0] for c in only}]
+        lengths = sorted({c[1] for c in only})
+        levels = sorted({c[2] for c in only})
     if args.pynumdiff_cap is not None:
         cap = args.pynumdiff_cap
     header = f"{'signal':<12}{'n':>8}{'s/range':>8} " + " ".join(f"{w[:12]:>12} {'time':>8}" for w in NAMES)
     print("derivative RMSE and time per contender\n" + header)
-    rows = run(signals, lengths, levels, pynumdiff_cases, cap, args.seed, args.pynumdiff_signals.split(","))
+    rows = run(signals, lengths, levels, pynumdiff_cases, cap, args.seed, args.pynumdiff_signals.split(","), only)
     summary(rows)
 
 

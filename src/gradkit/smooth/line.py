@@ -180,10 +180,16 @@ def smooth_line(
 
 
 def _resample(xs, fitted, derivative, std, x, valid, b, span):
-    """Values and slopes at every x from the cubic Hermite interpolant of the fit (NaN before/after all data)."""
+    """Values at every x from the cubic Hermite interpolant of the fit, binned slopes by a cubic spline; NaN outside."""
     interpolate = scipy_part("scipy.interpolate")
     hermite = interpolate.CubicHermiteSpline(xs, fitted, derivative, extrapolate=True)
     new_fitted, new_derivative = hermite(x), hermite(x, 1)
+    if b > 1 and len(xs) > 3:
+        # Between bin centres the Hermite interpolant's slope also follows the small noise left in the fitted
+        # values (divided by the bin spacing): a filter's values and slopes are not exactly consistent. The
+        # slopes, smooth themselves, are interpolated on their own (exponential at 10⁴ samples, σ = 10⁻⁴ of the
+        # range: RMS error 0.042 → 0.010).
+        new_derivative = interpolate.CubicSpline(xs, derivative, extrapolate=True)(x)
     new_std = None if std is None else np.interp(x, xs, std)
     if b == 1:
         # Where samples were kept, the fit's own answers stand.
