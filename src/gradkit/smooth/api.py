@@ -86,10 +86,12 @@ def smooth_gradient(
     Notes
     -----
     GCV scores the fitted values, not the derivative; it is the criterion that needs no knowledge of the
-    noise. Lines longer than 4000 samples are averaged over runs of consecutive samples first (the answer at
-    every sample comes from the cubic Hermite interpolant of the fit), which keeps 10⁶ samples to about a
-    second. ``std`` is the spread the noise alone causes; smoothing also biases the derivative where it
-    changes fast (peaks, kinks), which ``std`` does not include.
+    noise ("auto" compares candidates by modified GCV, which weights degrees of freedom by 1.4 and so
+    penalises fits whose slopes follow the noise). Lines longer than 4000 samples are averaged over runs of
+    consecutive samples first (the value at every sample comes from the cubic Hermite interpolant of the fit,
+    the slope from a cubic spline through its slopes), which keeps 10⁶ samples to about a second.
+    ``std`` is the spread the noise alone causes; smoothing also biases the derivative where it changes fast
+    (peaks, kinks), which ``std`` does not include.
 
     Examples
     --------

@@ -29,7 +29,7 @@ class SmoothResult:
     gaps : int
         How many NaN samples were dropped as gaps.
     scores : dict
-        The GCV score of each candidate "auto" tried on the first line.
+        The modified GCV score (degrees of freedom weighted 1.4) of each candidate "auto" tried on the first line.
     methods : list of str
         The method of every line, in order.
     """
