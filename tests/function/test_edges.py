@@ -369,3 +369,25 @@ def test_vectorized_true_picks_a_cache_sized_batch_and_an_int_overrides_it():
     small = []
     gk.grad(lambda p: small.append(len(p)) or np.sum(p**2, axis=1), [1.0, 2.0], vectorized=True)
     assert max(small) > 1  # a small x still goes in batches
+
+
+def test_directional_bounds_mean_the_same_with_and_without_a_step():
+    # f is undefined below x = 4; bounds=(0, inf) on t keeps every point of the line at x >= 4
+    def f(p):
+        return (p[0] - 4.0) ** 2 if p[0] >= 4.0 else np.nan
+
+    for options in ({}, {"step": 1e-3}):
+        r = gk.directional(f, [4.0], [1.0], bounds=([0.0], [np.inf]), full_output=True, **options)
+        assert "near a bound" in r.message
+        assert abs(r.value) <= max(r.error, 1e-6)
+
+
+@pytest.mark.parametrize("option", [{"args": (3,)}, {"kwargs": {"a": 1}}, {"workers": 2}])
+def test_a_formula_refuses_options_it_would_ignore(option):
+    formula = gk.Expression("x^2*y")
+    with pytest.raises(ValueError, match=next(iter(option))):
+        gk.grad(formula, [1.0, 2.0], **option)
+    with pytest.raises(ValueError, match=next(iter(option))):
+        gk.hessian(formula, [1.0, 2.0], **option)
+    with pytest.raises(ValueError, match=next(iter(option))):
+        gk.directional(formula, [1.0, 2.0], [1.0, 0.0], **option)

@@ -222,7 +222,9 @@ def _derivative_of(
     check_vectorized(vectorized)
     if is_formula(f):
         if method == "auto":
-            check_exact_options(step=step, bounds=bounds, backend=backend)
+            check_exact_options(
+                step=step, bounds=bounds, backend=backend, args=args or None, kwargs=kwargs or None, workers=workers
+            )
             indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
             return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output)
         f = as_function(f)
@@ -383,7 +385,8 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
     """
     check_method(method)
     if is_formula(f) and method == "auto":
-        check_exact_options(**{k: options.get(k) for k in ("step", "bounds", "backend")})
+        given = {k: options.get(k) for k in ("step", "bounds", "backend", "workers")}
+        check_exact_options(**given, args=options.get("args") or None, kwargs=options.get("kwargs") or None)
         return exact_directional(f, x, v, full_output=full_output)
     f = as_function(f) if is_formula(f) else f
     check_callable(f)
@@ -414,6 +417,9 @@ def directional(f: Callable, x: object, v: object, *, method: str = "auto", full
         else:  # the complex step, or the first of a Richardson sequence
             options["step"] = (STEP if method == "complex" else 0.125) * scale / length
         start = float(np.abs(point).max()) / length
+        if options.get("bounds") is not None:  # bounds on t keep their meaning on the shifted line
+            low, high = options["bounds"]
+            options["bounds"] = (np.asarray(low, dtype=float) + start, np.asarray(high, dtype=float) + start)
     if check_vectorized(options.get("vectorized", False))[0]:  # a batch of t, shape (k, 1): points along v
 
         def line(t):  # f gets its points in x's floating type

@@ -17,11 +17,13 @@ from gradkit.function.evaluate import off_single_grid
 from gradkit.function.exact import check_exact_options, exact_derivative, is_formula
 from gradkit.function.nth import Elements, Sampler, estimate, reach, sequence
 from gradkit.function.problem import (
+    as_point,
     check_accuracy,
     check_bounds,
     check_callable,
     check_method,
     check_tolerances,
+    floating_type,
     resolved_atol,
     retry_atol,
 )
@@ -105,7 +107,7 @@ def derivative(
     accuracy = check_accuracy(accuracy)
     if is_formula(f):
         if method == "auto":
-            check_exact_options(step=step, bounds=bounds, backend=backend)
+            check_exact_options(step=step, bounds=bounds, backend=backend, args=args or None, kwargs=kwargs or None)
             return exact_derivative(f, x, order=order, full_output=full_output)
         f = f.evaluate  # (one variable, elementwise)
     check_callable(f)
@@ -121,7 +123,8 @@ def derivative(
         raise ValueError("method='complex' gives first derivatives only")
     if accuracy % 2:
         raise ValueError(f"central differences need an even accuracy, got {accuracy}")
-    point, dtype = _as_points(x)
+    point = as_point(x)
+    dtype = floating_type(np.asarray(x))  # float32 x: f gets float32 points
     rtol, atol = check_tolerances(rtol, atol, dtype)
     flat = point.reshape(-1)
     if step is not None:  # one positive step, or one per element, that moves it
@@ -148,21 +151,6 @@ def derivative(
     size = np.maximum(np.where(np.isfinite(f0), np.abs(f0), 0.0), answer.magnitude)  # f's size near each x
     atol = resolved_atol(atol, rtol, size, flat, order, elementwise=True)
     return answer.finish(point.shape, dtype, sampler.nfev, method, rtol, atol, full_output)
-
-
-def _as_points(x: object) -> tuple[np.ndarray, np.dtype]:
-    """x as float64 values, and the floating type f gets its points in (float32 stays float32)."""
-    try:
-        array = np.asarray(x)
-    except Exception:
-        raise TypeError(f"x must be an array of real numbers, got {type(x).__name__}") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"x must be an array of real numbers, got dtype {array.dtype}")
-    dtype = array.dtype if array.dtype.kind == "f" and array.dtype.itemsize < 8 else np.dtype(np.float64)
-    points = array.astype(np.float64)
-    if not np.all(np.isfinite(points)):
-        raise ValueError("x must be finite")
-    return points, np.dtype(np.float32) if dtype.itemsize < 4 else dtype
 
 
 class _Answer:

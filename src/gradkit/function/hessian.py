@@ -86,7 +86,9 @@ def hessian(
     rtol, atol = check_tolerances(rtol, atol, floating_type(x))
     if is_formula(f):
         if method == "auto":
-            check_exact_options(step=step, bounds=bounds, backend=backend)
+            check_exact_options(
+                step=step, bounds=bounds, backend=backend, args=args or None, kwargs=kwargs or None, workers=workers
+            )
             indices = None if wrt is None else wrt_indices(wrt, np.shape(x))
             return exact_jacobian(f, x, wrt_indices=indices, full_output=full_output, hessian=True)
         f = as_function(f)
