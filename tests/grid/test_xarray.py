@@ -127,3 +127,10 @@ def test_pint_xarray_quantities_are_divided_by_the_coordinate_units():
     second = gk.differentiate(quantified, order=2)
     assert str(second.data.units) == "kelvin / meter ** 2"
     np.testing.assert_allclose(second.data.magnitude, 2.0, atol=1e-9)
+
+
+def test_a_dimension_by_name_is_not_swapped_again_by_indexing():
+    values = np.arange(20.0).reshape(4, 5) ** 2
+    da = xr.DataArray(values, dims=("y", "x"))
+    for indexing in ("ij", "xy"):
+        np.testing.assert_array_equal(gk.gradient(da, axis="x", indexing=indexing).values, np.gradient(values, axis=1))

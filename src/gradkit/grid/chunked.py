@@ -21,19 +21,10 @@ from gradkit.grid.stencil_rules import stencil_axis_plan, wrapped_coordinates
 from gradkit.stencils import one_sided_size
 
 
-def chunked_gradient(f, *varargs, axis, edge_order, accuracy, periodic, period, nan_policy="propagate", indexing="ij"):
-    """`gradient` of a Dask array; see `gradkit.gradient`."""
-    request = GradientRequest(
-        f.shape,
-        varargs,
-        axis=axis,
-        edge_order=edge_order,
-        accuracy=accuracy,
-        periodic=periodic,
-        period=period,
-        nan_policy=nan_policy,
-        indexing=indexing,
-    )
+def chunked_gradient(f, *varargs, **keywords):
+    """`gradient` of a Dask array; see `gradkit.gradient` (`keywords` are its options, as `GradientRequest` takes
+    them)."""
+    request = GradientRequest(f.shape, varargs, **keywords)
     plans = request.plans(tabulate=False)  # every length and period check before building the graph
     results = [
         _axis_derivative(

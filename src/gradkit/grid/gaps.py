@@ -21,8 +21,6 @@ import numpy as np
 from gradkit.grid.spacing import AxisSpacing
 from gradkit.stencils import central_radius, fornberg_weights, one_sided_size, stencil
 
-POLICIES = ("propagate", "omit", "raise")
-
 
 @dataclass(frozen=True)
 class GapRule:

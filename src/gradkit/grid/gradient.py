@@ -17,7 +17,7 @@ from gradkit.grid.plan import AxisPlan
 from gradkit.grid.reference import execute
 from gradkit.grid.spacing import AxisSpacing, normalize_spacing
 from gradkit.grid.stencil_rules import stencil_axis_plan
-from gradkit.grid.units import has_quantities
+from gradkit.grid.units import has_quantities, quantity_derivatives
 
 
 def gradient(
@@ -166,8 +166,6 @@ def gradient(
         return labelled_gradient(f, *varargs, coord=coord, datetime_unit=datetime_unit, kernel=kernel, **keywords)
     _refuse_labelled_options(coord, datetime_unit)
     if has_quantities(f, *varargs, period):
-        from gradkit.grid.units import quantity_derivatives
-
         return quantity_derivatives(gradient, f, varargs, out=out, kernel=kernel, **keywords)
     if is_dask_array(f):
         from gradkit.grid.chunked import chunked_gradient
@@ -407,8 +405,6 @@ def differentiate(
         return labelled_derivative(f, *spacing, coord=coord, datetime_unit=datetime_unit, **keywords)
     _refuse_labelled_options(coord, datetime_unit)
     if has_quantities(f, *spacing, period):
-        from gradkit.grid.units import quantity_derivatives
-
         return quantity_derivatives(differentiate, f, spacing, **keywords)
     f = as_grid_array(f)
     nan_policy = options.check_choice(nan_policy, "nan_policy", options.NAN_POLICIES)

@@ -55,6 +55,8 @@ def labelled_gradient(obj, *varargs, axis, coord, datetime_unit, kernel, **optio
     spacing = varargs if varargs else tuple(_coordinate(da, name, datetime_unit) for _, name in targets)
     spacing = _spacing_with_units(da, spacing, targets, explicit=bool(varargs))
     data = _numeric_data(da, _time_unit(da, targets, datetime_unit))
+    # dimensions are chosen by name, so the array axes are already right: no meshgrid-layout swap on top
+    options = {**options, "indexing": "ij"}
     results = gradient(data, *spacing, axis=axes, kernel=kernel, **options)
     results = results if isinstance(results, tuple) else (results,)
     labelled = tuple(

@@ -7,6 +7,7 @@ offset unit such as degC the numerator is the unit of a difference (delta_degC),
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 
 from gradkit.grid.libraries import is_quantity
@@ -14,6 +15,8 @@ from gradkit.grid.libraries import is_quantity
 
 def has_quantities(*values: object) -> bool:
     """Whether any of `values` (or any entry of a list or tuple among them) is a pint Quantity."""
+    if "pint" not in sys.modules:  # no Quantity can exist: no scan of long lists of numbers
+        return False
     for value in values:
         if is_quantity(value):
             return True

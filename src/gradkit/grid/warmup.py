@@ -52,6 +52,8 @@ if hasattr(os, "register_at_fork"):
 
 
 def enabled() -> bool:
+    if getattr(sys, "frozen", False) or not sys.executable:  # sys.executable may not run Python code
+        return False
     return os.environ.get("GRADKIT_WARMUP", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
@@ -98,6 +100,14 @@ def wait(timeout: float | None = None) -> str:
     return state()
 
 
+def _child_environment() -> dict:
+    """This process's environment, with this copy of gradkit first on the child's path, so that the child
+    fills the cache of the very code this process loads."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds gradkit/
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": here if not path else here + os.pathsep + path}
+
+
 def _warm() -> None:
     done = 0
     while True:
@@ -109,6 +119,7 @@ def _warm() -> None:
         try:
             child = subprocess.Popen(
                 [sys.executable, "-c", f"from gradkit.grid.warmup import run; run({ndim}, {dtype!r}, background=True)"],
+                env=_child_environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
