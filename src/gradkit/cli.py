@@ -560,7 +560,10 @@ def explore(
         port = serve.check_port(host, port)
     except OSError as error:
         raise typer.BadParameter(str(error), param_hint="--port") from None
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"gradkit explore: listening on {host}: other machines can reach its API", err=True)
     typer.echo(f"gradkit explore: {url}  (Ctrl+C stops it)")
     status = serve.run(host, port, url if open_browser else None)
     if status == 0:

@@ -21,10 +21,13 @@ STOP_TIMEOUT = 10.0
 
 
 def check_installed() -> None:
-    """Raise ImportError if the web extra (uvicorn, FastAPI) is missing."""
-    import uvicorn  # noqa: F401
+    """Raise ImportError if the web extra (uvicorn, FastAPI, sympy) is missing; looks only, imports nothing (the
+    server's own process imports them)."""
+    import importlib.util
 
-    import gradkit.explorer.app  # noqa: F401
+    for name in ("uvicorn", "fastapi", "sympy"):
+        if importlib.util.find_spec(name) is None:
+            raise ImportError(f"No module named {name!r}", name=name)
 
 
 def check_port(host: str, port: int) -> int:

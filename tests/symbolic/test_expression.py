@@ -260,3 +260,25 @@ def test_derivatives_of_sign_are_zero_away_from_zero_and_nan_at_zero():
     np.testing.assert_array_equal(slope.evaluate([0.5, 0.5, -2.0], [0.0, 1.0, -3.0]), [np.nan, 0.0, 0.0])
     curvature = gk.Expression("sign(x)").diff("x").diff("x")  # 2*DiracDelta(x, 1)
     np.testing.assert_array_equal(curvature.evaluate([-1.0, 0.0, 2.0]), [0.0, np.nan, 0.0])
+
+
+@pytest.mark.parametrize("text", ["max(max(x, y), 1)^2", "max(x, y, 1)*min(x, y, 0)"])
+def test_max_min_and_their_slopes_broadcast_a_row_against_a_column(text):
+    e = gk.Expression(text)
+    row, column = np.linspace(-1.5, 2.0, 5)[None, :], np.linspace(-2.0, 1.5, 4)[:, None]
+    grid_x, grid_y = np.broadcast_arrays(row, column)
+    for f in (e, *e.gradient()):
+        np.testing.assert_array_equal(f.evaluate(row, column), f.evaluate(grid_x, grid_y))
+
+
+@pytest.mark.parametrize("text", ["(-(abs(x)))^0.5", "(-(abs(x)))^(1/3)"])
+def test_roots_of_what_is_never_positive_are_refused(text):
+    with pytest.raises(gk.FormulaError, match="not a real number"):
+        gk.Expression(text)
+
+
+def test_the_slope_of_sign_of_a_quotient_is_written_with_dirac():
+    # sympy leaves d/dx sign(x/y) unevaluated (x/y is not real at y = 0); it is 2 dirac(x/y) / y
+    d = gk.Expression("sign(x/y)").diff("x")
+    assert "Derivative" not in str(d) and gk.Expression(str(d), variables=("x", "y")).expr == d.expr
+    assert str(d) == "2*dirac(x/y)/y"

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from gradkit.explorer.formula import Prepared, prepare
-from gradkit.explorer.printer import formula_text
 from gradkit.symbolic import FormulaError
 
 DEFAULT_FORMULA = "exp(-x^2)*exp(-y^2)"  # the page's first formula, compiled before any worker starts
@@ -43,13 +42,13 @@ def parse(formula: str, axes: tuple[str, str] | None = None) -> dict:
     expression, partials = prepared.expression, prepared.partials
     return {
         "formula": formula,
-        "expression": formula_text(expression.expr),
+        "expression": str(expression),
         "latex": expression.latex,
         "letters": list(prepared.letters),
         "axes": None if prepared.axes is None else list(prepared.axes),
         "parameters": list(prepared.parameters),
         "tree": prepared.tree,
-        "gradient": None if partials is None else [formula_text(d.expr) for d in partials],
+        "gradient": None if partials is None else [str(d) for d in partials],
         "gradient_latex": None if partials is None else [d.latex for d in partials],
         "gradient_tree": None if prepared.gradient_tree is None else list(prepared.gradient_tree),
     }
@@ -118,10 +117,10 @@ def path(
     prepared, values = _ready(formula, axes, params)
 
     def f(point: np.ndarray) -> float:
-        return float(_evaluate_full(prepared.expression, point[:1], point[1:], values)[0])
+        return float(prepared.expression.evaluate(point[:1], point[1:], *values)[0])
 
     def gradient(point: np.ndarray) -> np.ndarray:
-        return np.array([float(_evaluate_full(d, point[:1], point[1:], values)[0]) for d in prepared.partials])
+        return np.array([float(d.evaluate(point[:1], point[1:], *values)[0]) for d in prepared.partials])
 
     follow = ascend if ascent else descend
     with np.errstate(all="ignore"):
@@ -138,7 +137,7 @@ def path(
             )
             points, status, message = result.points, Status(result.status), result.message
         trail = np.asarray(points, dtype=float)
-        f_values = _evaluate_full(prepared.expression, trail[:, 0], trail[:, 1], values)
+        f_values = prepared.expression.evaluate(trail[:, 0], trail[:, 1], *values)
     return {
         "axes": list(prepared.axes),
         "params": dict(zip(prepared.parameters, values)),
@@ -177,21 +176,8 @@ def _names(names: Sequence[str]) -> str:
 def _evaluate(expression, x: np.ndarray, y: np.ndarray, values: list[float]) -> np.ndarray:
     """`expression` at a row of x and a column of y (broadcast to the grid), with the parameters' values."""
     with np.errstate(all="ignore"):
-        try:
-            result = expression.evaluate(x, y, *values)
-        except (ValueError, TypeError):
-            result = _evaluate_full(expression, x, y, values)
+        result = expression.evaluate(x, y, *values)
     return np.broadcast_to(result, (y.shape[0], x.shape[1]))
-
-
-def _evaluate_full(expression, x: np.ndarray, y: np.ndarray, values: Sequence[float]) -> np.ndarray:
-    """`expression` with every argument an array of the result's shape.
-
-    Derivatives of max and min compile to comparisons combined elementwise (numpy.select over
-    logical_and.reduce of a tuple), which need operands of one shape: a row, a column and a scalar do not do.
-    """
-    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return expression.evaluate(x, y, *(np.full(x.shape, v) for v in values))
 
 
 def _summary(values: np.ndarray) -> dict:

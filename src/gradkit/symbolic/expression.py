@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -46,6 +47,7 @@ class Expression:
     def __init__(self, text: str, variables: Sequence[str] | None = None):
         parsed = parse(text)
         self.text = text
+        _check_real(parsed.expr)
         self.expr = _as_printed(parsed.expr)
         self.variables = _check_variables(variables, parsed.names)
         self._symbols = tuple(sympy.Symbol(v, real=True) for v in self.variables)
@@ -74,7 +76,7 @@ class Expression:
             raise ValueError(f"variable must be one of {self.variables}, got {variable!r}")
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"n must be a whole number >= 0, got {n!r}")
-        derivative = _as_printed(sympy.diff(self.expr, sympy.Symbol(variable, real=True), int(n)))
+        derivative = _as_printed(_evaluated(sympy.diff(self.expr, sympy.Symbol(variable, real=True), int(n))))
         return Expression._from_tree(derivative, self.variables, to_text(derivative))
 
     def gradient(self) -> tuple[Expression, ...]:
@@ -115,12 +117,20 @@ class Expression:
 
             self._compiled = compile_expression(self.expr, self._symbols)
         shape = np.broadcast_shapes(*(np.shape(a) for a in arrays)) if arrays else ()
+        if self._elementwise_branches and arrays:
+            # max, min and their slopes compile to numpy.select over comparisons, which need operands of one
+            # shape: a row, a column and a scalar are broadcast to it first
+            arrays = np.broadcast_arrays(*arrays)
         result = np.asarray(self._compiled(*arrays))
         complex_input = any(a.dtype.kind == "c" for a in arrays)
         if result.dtype.kind == "c" and not complex_input:
             result = np.where(np.abs(result.imag) > 0, np.nan, result.real)
         dtype = np.complex128 if complex_input else np.float64
         return np.array(np.broadcast_to(result, shape), dtype=dtype)
+
+    @functools.cached_property
+    def _elementwise_branches(self) -> bool:
+        return self.expr.has(sympy.Max, sympy.Min, sympy.Heaviside, sympy.Piecewise)
 
     def grad_at(self, *values: float, **named: float) -> np.ndarray:
         """The exact gradient at one point (or at arrays of points, stacked along the first axis)."""
@@ -161,6 +171,29 @@ class Expression:
                 raise TypeError(f"the value of {name!r} must be numbers, got {array.dtype}")
             arrays.append(array.astype(np.complex128 if array.dtype.kind == "c" else np.float64))
         return tuple(arrays)
+
+
+def _evaluated(derivative: sympy.Expr) -> sympy.Expr:
+    """`derivative` with the derivatives sympy leaves unevaluated worked out: sign(u) of an argument that
+    sympy cannot prove real (x/y, which is zoo at y = 0) is 2 heaviside(u) - 1, whose slope is 2 dirac(u) u'."""
+    if not derivative.has(sympy.Derivative):
+        return derivative
+
+    def worked_out(node: sympy.Derivative) -> sympy.Expr:
+        inner = node.expr.replace(sympy.sign, lambda u: 2 * sympy.Heaviside(u) - 1)
+        return sympy.Derivative(inner, *node.variable_count).doit()
+
+    return derivative.replace(lambda e: isinstance(e, sympy.Derivative) and e.expr.has(sympy.sign), worked_out)
+
+
+def _check_real(expr: sympy.Expr) -> None:
+    """Refuse a formula that sympy's own rewriting shows to be real at isolated points only: (-abs(x))^0.5 is
+    built as I*abs(x)^0.5, (-abs(x))^(1/3) as (-1)^(1/3)*abs(x)^(1/3)."""
+    negative_root = any(
+        p.base.is_number and p.base.is_extended_negative and not p.exp.is_integer for p in expr.atoms(sympy.Pow)
+    )
+    if expr.has(sympy.I) or negative_root:
+        raise FormulaError("the formula is not a real number where it is defined (it is the root of a negative number)")
 
 
 def _as_printed(expr: sympy.Expr) -> sympy.Expr:
