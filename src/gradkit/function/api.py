@@ -256,7 +256,8 @@ def _derivative_of(
             "output (or reduce f to a scalar)"
         )
     columns = _columns(problem, method, accuracy, rtol, atol, full_output)
-    atol = resolved_atol(atol, rtol, _size(problem), problem.x0[problem.coords])
+    if atol is None:  # f's size near x is needed only for the default
+        atol = resolved_atol(atol, rtol, _size(problem), problem.x0[problem.coords])
     return finish(problem, columns, method, rtol, atol, full_output)
 
 
@@ -295,7 +296,7 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     flat = _flat(columns)
     unsure = _unsure(columns, rtol, retry_atol(atol)) | flat
     if problem.step is not None or not np.count_nonzero(unsure):
-        return _rounded_away(problem, columns)
+        return _rounded_away(problem, columns, flat)
     again = np.flatnonzero(unsure & rescalable(x0[coords]))
     if len(again):
         retry = richardson_columns(ev, x0, f0, coords[again], bounds=problem.bounds, relative=~first[again])
@@ -315,11 +316,12 @@ def _columns(problem: Problem, method: str, accuracy: int, rtol, atol, full_outp
     return _rounded_away(problem, columns)
 
 
-def _rounded_away(problem: Problem, columns: Columns) -> Columns:
+def _rounded_away(problem: Problem, columns: Columns, flat: np.ndarray | None = None) -> Columns:
     """Columns exactly 0 with error 0 although f changes along their coordinate (one more point, a first step
     away, tells): f's values rounded to one number at every step taken (log(1 + x**2) near 0 in float32,
-    whose values are exactly 0 there). That is no estimate: the error is infinite."""
-    flat = np.flatnonzero(_flat(columns))
+    whose values are exactly 0 there). That is no estimate: the error is infinite. `flat`: `_flat(columns)`
+    when already known."""
+    flat = np.flatnonzero(_flat(columns) if flat is None else flat)
     if not len(flat):
         return columns
     coords = problem.coords[flat]
