@@ -137,3 +137,22 @@ def test_values_that_cancelled_larger_numbers_carry_their_rounding(x, options):
             r = gk.derivative(f, x, order=order, full_output=True, **options)
         eps = float(np.finfo(np.asarray(x).dtype).eps)
         _honest(float(r.value), float(r.error), bool(r.success), truth, allowance=4 * eps * abs(truth))
+
+
+@pytest.mark.parametrize("ratio", [1.3, 1.4, 1.5])
+@pytest.mark.parametrize("side", ["forward", "backward"])
+def test_closer_steps_read_as_long_a_stretch_before_trusting_a_start(monkeypatch, ratio, side):
+    """Sequences at steps closer than 2.1 apart test as long a stretch of steps for a resolving start (more
+    estimates: `settling_rows`): read over four estimates only, cos's 8th to 10th differences at steps of
+    whole periods, about 0, passed for resolved at one or another of 101 points of [0, 10] at these ratios,
+    and came out as confident wrong answers."""
+    from gradkit.function import nth
+
+    monkeypatch.setattr(nth, "HIGH_ORDER_RATIO", ratio)
+    x = np.linspace(0, 10, 101)
+    inf = np.full(x.shape, np.inf)
+    bounds = (x, inf) if side == "forward" else (-inf, x)
+    for order in (8, 9, 10):
+        r = gk.derivative(np.cos, x, order=order, full_output=True, bounds=bounds)
+        truth = [float(mpmath.diff(mpmath.cos, mpmath.mpf(float(p)), order)) for p in x]
+        _honest(r.value, r.error, r.success, truth, allowance=1e-14)

@@ -12,7 +12,7 @@ from gradkit.function import autodiff, native
 from gradkit.function.evaluate import check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_jacobian, is_formula
 from gradkit.function.finite import Columns
-from gradkit.function.nth import SEARCH_ROWS, changes_settle
+from gradkit.function.nth import changes_settle, search_rows
 from gradkit.function.problem import (
     Problem,
     all_finite,
@@ -25,7 +25,7 @@ from gradkit.function.problem import (
     retry_atol,
     wrt_indices,
 )
-from gradkit.function.richardson import extrapolate, noise_gain, nth_step
+from gradkit.function.richardson import STEP_RATIO, extrapolate, noise_gain, nth_step
 from gradkit.function.smoothness import (
     curvature_kinks,
     not_differentiable,
@@ -299,11 +299,11 @@ def _extrapolated(problem: Problem, h0: np.ndarray, failed: np.ndarray) -> tuple
 def _resolving_start(at_step: Callable, power: int, m: int) -> np.ndarray:
     """Per element of the Hessian, the first step k from which its second differences behave as a Taylor
     series says they must once the steps resolve f (`nth.changes_settle`), or -1 if they never do within
-    `SEARCH_ROWS` steps. A long first step (a user's, or one of 1/8 of x) may span f's whole scale: second
+    `search_rows` steps. A long first step (a user's, or one of 1/8 of x) may span f's whole scale: second
     differences of exp(-z**2) at steps of 10 are all about 0, agree, and would pass for a converged 0."""
     start = np.full((m, m), -1)
     open_ = np.ones((m, m), dtype=bool)
-    for k in range(3, SEARCH_ROWS):
+    for k in range(3, search_rows(STEP_RATIO)):
         rows = [at_step(j) for j in range(k - 3, k + 1)]
         floor = [4 * noise_gain(power) * noise for _, noise in rows[1:]]
         # a kink of f's slope leaves second differences an error in every power of h

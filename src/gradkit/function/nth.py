@@ -1,9 +1,9 @@
 """The n-th derivative of an elementwise f at many elements at once: stencils, steps that resolve f, Richardson.
 
 Every element is its own problem; they share calls of f only. A sequence of stencils at steps shrinking by
-`STEP_RATIO` is first walked down from a long step until the estimates behave as a Taylor series says they
-must once the stencil resolves f's own scale (`resolving_start`), and extrapolated from there. A fixed rule
-for the first step cannot know that scale: the n-th differences of cos at steps of 64 are all about zero,
+a fixed ratio (`ratio_for`) is first walked down from a long step until the estimates behave as a Taylor
+series says they must once the stencil resolves f's own scale (`resolving_start`), and extrapolated from
+there. A fixed rule for the first step cannot know that scale: the n-th differences of cos at steps of 64 are all about zero,
 agree, and would pass for a converged zero. A sequence that never settles is reported unresolved.
 """
 
@@ -20,10 +20,46 @@ from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, noise
 from gradkit.function.smoothness import curvature_kinks, kinks, rising
 from gradkit.stencils import central_radius, stencil
 
-#: The most steps `resolving_start` walks down (a factor 2.1**24, about 5e7, below the first).
-SEARCH_ROWS = 24
-#: Successive changes of a resolved sequence shrink by STEP_RATIO**power, within this factor either way.
+#: How far below the first step `resolving_start` walks down at most (2.1**24: 24 steps at STEP_RATIO).
+SEARCH_SPAN = STEP_RATIO**24
+#: Successive changes of a resolved sequence shrink by ratio**power, within this factor either way at steps
+#: STEP_RATIO apart; at other ratios within the same share of a step on a log scale (`settling_slack`).
 SETTLING_SLACK = 2.0
+#: The step ratio of one-sided sequences for derivatives of order 3 and up. Their rounding grows like
+#: ratio**order a step while each extrapolation cancels only one power of the step: at STEP_RATIO a fifth
+#: derivative's rounding grows 41-fold a step and overtakes the truncation error after about four steps, too
+#: few for the table to cancel enough. Steps 1.6 apart give it more (mpmath, orders 3 to 8 of nine functions
+#: at five points, either side: median errors 3 to 10 times smaller, for a third to a half more evaluations).
+#: Central sequences cancel two powers a step and keep STEP_RATIO.
+HIGH_ORDER_RATIO = 1.6
+#: How much the distances between a one-sided table's entries count towards their errors at HIGH_ORDER_RATIO:
+#: its columns gain only a factor of about 1.6 each on the one before, and an entry's distance to the column
+#: before can be as small as its own error (cos's third derivative forward from -0.4: 3.0e-9 against 6.2e-9).
+CLOSE_STEPS_CAUTION = 2.0
+
+
+def ratio_for(order: int, side: int) -> float:
+    """The ratio between successive steps of a sequence for derivatives of `order` on `side`:
+    `HIGH_ORDER_RATIO` for one-sided ones of order 3 and up, `STEP_RATIO` (as every other finite-difference
+    table) for the rest."""
+    return HIGH_ORDER_RATIO if order >= 3 and side else STEP_RATIO
+
+
+def caution_for(ratio: float) -> float:
+    """The `caution` of `extrapolate` for a table at steps `ratio` apart: 1 at STEP_RATIO."""
+    return 1.0 if ratio >= STEP_RATIO else CLOSE_STEPS_CAUTION
+
+
+def settling_slack(ratio: float) -> float:
+    """`SETTLING_SLACK` for steps `ratio` apart: the factor that is as large a share of one step's shrinking
+    (on a log scale) as SETTLING_SLACK is at STEP_RATIO. A fixed factor would let steps closer together pass
+    for shrinking when they barely change (cos's 10th differences, about 0 at steps of whole periods)."""
+    return SETTLING_SLACK ** (np.log(ratio) / np.log(STEP_RATIO))
+
+
+def search_rows(ratio: float) -> int:
+    """How many steps `resolving_start` walks down at most: `SEARCH_SPAN` at steps `ratio` apart."""
+    return int(np.ceil(np.log(SEARCH_SPAN) / np.log(ratio) - 1e-9))
 
 
 @dataclass
@@ -200,18 +236,21 @@ def _local_slopes(samples: list, h: np.ndarray) -> list:
     return [gaps[0]] + [np.maximum(a, b) for a, b in pairwise(gaps)] + [gaps[-1]]
 
 
-def changes_settle(values: list, floor: list, power: int, lowest: int) -> np.ndarray:
-    """Where the last three changes of four successive estimates behave as a resolved sequence's: each
-    shrinks by about STEP_RATIO**p from the one before, p from `lowest` to `power` (the leading term of the
-    truncation error: h**1 where f'' jumps), or lies within the rounding `floor` of its own rows (one per
-    change). Estimates at steps too long for f do not: they grow like h**-order as the steps shrink (or fall
-    faster than any power, for exp at long steps), or wander."""
-    c1, c2, c3 = (np.abs(b - a) for a, b in pairwise(values))
+def changes_settle(values: list, floor: list, power: int, lowest: int, ratio: float = STEP_RATIO) -> np.ndarray:
+    """Where the changes of successive estimates (steps `ratio` apart; four of them at STEP_RATIO, as many as
+    `settling_rows` says at other ratios) behave as a resolved sequence's: each shrinks by about ratio**p from
+    the one before, p from `lowest` to `power` (the leading term of the truncation error: h**1 where f''
+    jumps), or lies within the rounding `floor` of its own rows (one per change). Estimates at steps too long
+    for f do not: they grow like h**-order as the steps shrink (or fall faster than any power, for exp at long
+    steps), or wander."""
+    changes = [np.abs(b - a) for a, b in pairwise(values)]
+    c1, c2 = changes[0], changes[1]
+    slack = settling_slack(ratio)
+    fastest, slowest = ratio**power, ratio**lowest
     with np.errstate(invalid="ignore"):
 
         def shrinks(before, after):
-            fastest, slowest = STEP_RATIO**power, STEP_RATIO**lowest
-            return (after <= SETTLING_SLACK * before / slowest) & (after >= before / (SETTLING_SLACK * fastest))
+            return (after <= slack * before / slowest) & (after >= before / (slack * fastest))
 
         # (a floor of 0 is f exactly 0 at every point: rounded to nothing, no sign of convergence). A second
         # change lost in rounding says nothing of the first unless it is smaller, or the first is rounding
@@ -220,18 +259,29 @@ def changes_settle(values: list, floor: list, power: int, lowest: int) -> np.nda
         # (the first change counts as rounding within the modelled rounding of its later row, not the floor,
         # which allows for the amplification of an extrapolation that has not happened yet: the model
         # bounds the rounding of f's values, and a change above it is truncation still)
-        noise_after = (c2 <= c1 / STEP_RATIO) | (c1 <= floor[0] / (4 * noise_gain(power)))
-        second = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0) & noise_after)
-        third = shrinks(c2, c3) | ((c3 <= floor[2]) & (floor[2] > 0))
-    return second & third & np.isfinite(values[0])
+        noise_after = (c2 <= c1 / ratio) | (c1 <= floor[0] / (4 * noise_gain(power, ratio)))
+        settled = shrinks(c1, c2) | ((c2 <= floor[1]) & (floor[1] > 0) & noise_after)
+        for j in range(2, len(changes)):
+            settled &= shrinks(changes[j - 1], changes[j]) | ((changes[j] <= floor[j]) & (floor[j] > 0))
+    return settled & np.isfinite(values[0])
+
+
+def settling_rows(ratio: float) -> int:
+    """How many successive estimates `changes_settle` reads: four at STEP_RATIO, and at closer steps as many
+    as span as long a stretch of steps (STEP_RATIO**3), so that the test is no weaker there: changes a little
+    apart shrink little, and estimates at steps far too long for f can pass three of them by chance (cos's
+    10th differences, about 0 at steps of whole periods, at steps 1.5 apart)."""
+    return 1 + int(np.ceil(3 * np.log(STEP_RATIO) / np.log(ratio) - 1e-9))
 
 
 class Ladder:
-    """The estimates of one sequence at steps ``longest / STEP_RATIO**k``, computed for the elements that need them."""
+    """The estimates of one sequence at steps ``longest / ratio**k``, computed for the elements that need them;
+    `ratio` is `ratio_for(order)`."""
 
     def __init__(self, sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int, accuracy: int):
         self.sampler, self.el, self.longest = sampler, el, longest
         self.order, self.side, self.accuracy = order, side, accuracy
+        self.ratio = ratio_for(order, side)
         self.rows: list[tuple[np.ndarray, dict]] = []  # per k: (computed mask, field -> full-size array)
 
     def row(self, k: int, positions: np.ndarray) -> Row:
@@ -244,7 +294,7 @@ class Ladder:
         if len(missing):
             part = self.el.take(missing)
             computed = estimate(
-                self.sampler, part, self.longest[missing] / STEP_RATIO**k, self.order, self.side, self.accuracy
+                self.sampler, part, self.longest[missing] / self.ratio**k, self.order, self.side, self.accuracy
             )
             for name, values in _fields(computed):
                 if name not in store:
@@ -280,19 +330,20 @@ def _fields(row: Row):
 
 def resolving_start(ladder: Ladder, power: int) -> np.ndarray:
     """Per element, the first k from which the sequence is resolved (`changes_settle`), or -1 if it never
-    is within `SEARCH_ROWS` steps."""
+    is within `search_rows` steps."""
     m = len(ladder.el.idx)
     start = np.full(m, -1)
     open_ = np.arange(m)
-    for k in range(3, SEARCH_ROWS):
-        rows = [ladder.row(j, open_) for j in range(k - 3, k + 1)]
+    span = settling_rows(ladder.ratio) - 1
+    for k in range(span, search_rows(ladder.ratio)):
+        rows = [ladder.row(j, open_) for j in range(k - span, k + 1)]
         # each change against the rounding of its own rows: the noise of the shortest step, which grows like
         # h**-order, would pass the changes of longer steps for rounding
-        floor = [4 * noise_gain(power) * r.noise for r in rows[1:]]
+        floor = [4 * noise_gain(power, ladder.ratio) * r.noise for r in rows[1:]]
         # a kink of f's slope leaves central first and second differences an error in every power of h
         lowest = 1 if ladder.order <= 2 else power
-        settled = changes_settle([r.value for r in rows], floor, power, lowest)
-        start[open_[settled]] = k - 3
+        settled = changes_settle([r.value for r in rows], floor, power, lowest, ladder.ratio)
+        start[open_[settled]] = k - span
         open_ = open_[~settled]
         if not len(open_):
             break
@@ -314,7 +365,8 @@ class Outcome:
 
 
 def sequence(sampler: Sampler, el: Elements, longest: np.ndarray, order: int, side: int) -> Outcome:
-    """Richardson extrapolation for `el` from steps ``longest / 2.1**k`` on, starting where the steps resolve f."""
+    """Richardson extrapolation for `el` from steps ``longest / ratio_for(order)**k`` on, starting where the
+    steps resolve f."""
     power = 2 if side == 0 else 1
     accuracy = 2 if side == 0 else 1
     ladder = Ladder(sampler, el, longest, order, side, accuracy)
@@ -362,14 +414,14 @@ def _extrapolated(ladder: Ladder, positions: np.ndarray, s: int, order: int, sid
         return r.value, r.noise
 
     with np.errstate(all="ignore"):
-        fit = extrapolate(row, power=power, order=order)
+        fit = extrapolate(row, power=power, order=order, ratio=ladder.ratio, caution=caution_for(ladder.ratio))
         value, error = np.array(fit.value), np.array(fit.error)
         kinked = np.zeros(value.shape, dtype=bool)
         slope_kinked, spread = False, 0.0
         if len(curvature) >= MIN_ROWS and (order == 2 or fit.steps_used > MIN_ROWS):  # see smoothness.py
             slope_kinked, spread = curvature_kinks(curvature, f_at, precision)
         if order == 1 and np.count_nonzero(slope_kinked):  # f' exists, f'' jumps
-            again = extrapolate(replayed(row, quotients), power=1, order=order)
+            again = extrapolate(replayed(row, quotients), power=1, order=order, ratio=ladder.ratio)
             better = slope_kinked & (again.error < error)
             value, error = np.where(better, again.value, value), np.where(better, again.error, error)
         if order == 1 and len(slopes) >= 3:
@@ -379,7 +431,7 @@ def _extrapolated(ladder: Ladder, positions: np.ndarray, s: int, order: int, sid
         elif order == 2 and np.count_nonzero(slope_kinked):
             kinked = np.asarray(slope_kinked)
             error = np.where(kinked, np.maximum(error, spread / 2), error)
-        growing = rising(quotients) & ~kinked
+        growing = rising(quotients, ratio=ladder.ratio) & ~kinked
         error = np.where(growing, np.maximum(error, np.abs(value)), error)
     out.value[positions], out.error[positions] = value, error
     out.kinked[positions], out.growing[positions] = kinked, growing

@@ -36,22 +36,20 @@ GROWING = "its difference quotients grow as the step shrinks (a jump, or an infi
 #: Why f does not look twice differentiable (`curvature_kinks`).
 CURVATURE_KINKED = "the one-sided second derivatives differ (its slope has a kink)"
 
-#: How much a quotient must grow from one step to the next for `rising`: halfway to 1/h's, on a log scale.
-_LEAST_GROWTH = STEP_RATIO**0.5
-
-
-def rising(quotients: list, steps: int = 3):
-    """Where the difference quotients grew over the last `steps` steps, each time by more than
-    sqrt(STEP_RATIO), to far above their rounding: a jump (they grow like 1/h) or an infinite derivative
-    (cbrt at 0: like h**(-2/3)). `quotients` holds (quotient, its rounding) per step, arrays or floats;
-    False before ``steps + 1`` of them. (Rounding alone also grows like 1/h, where the derivative is about 0.)"""
+def rising(quotients: list, steps: int = 3, ratio: float = STEP_RATIO):
+    """Where the difference quotients grew over the last `steps` steps, each time by more than sqrt(ratio)
+    (halfway to 1/h's growth on a log scale, for steps shrinking by `ratio`), to far above their rounding: a
+    jump (they grow like 1/h) or an infinite derivative (cbrt at 0: like h**(-2/3)). `quotients` holds
+    (quotient, its rounding) per step, arrays or floats; False before ``steps + 1`` of them. (Rounding alone
+    also grows like 1/h, where the derivative is about 0.)"""
     if len(quotients) <= steps:
         last = quotients[-1][0] if quotients else 0.0
         return np.zeros(np.shape(last), dtype=bool) if np.ndim(last) else False
     sizes = [abs(q) for q, _ in quotients[-steps - 1 :]]
     grew = sizes[-1] > 100 * quotients[-1][1]
+    least = ratio**0.5
     for before, after in pairwise(sizes):
-        grew = grew & (after > _LEAST_GROWTH * before)
+        grew = grew & (after > least * before)
     return grew
 
 

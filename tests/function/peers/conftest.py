@@ -9,12 +9,7 @@ import pytest
 HERE = Path(__file__).parent
 
 # "test_file.py::test_name[parameters]": "issue 19: cause"
-KNOWN: dict[str, str] = {
-    "test_numdifftools.py::test_high_order_derivative[sqrt-5-backward]": (
-        "issue 19: the 5th derivative of sqrt at 0.5 with steps below x (bounds=(-inf, 0.5)) is 74.22274 (error "
-        "1.10, success False) against 74.24621: off 0.0235, numdifftools' backward differences get 2 decimals (< 0.015)"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items):
