@@ -322,6 +322,24 @@ def test_a_zero_derivative_on_f_own_scale_still_succeeds():
     assert explicit.success  # an explicit atol is the caller's
 
 
+@pytest.mark.parametrize("scale", [1e20, 1e150, 1e160, 1e200, 1e300])
+@pytest.mark.parametrize("method", ["richardson", "central"])
+def test_second_derivatives_at_huge_x(scale, method):
+    """At |x| = s the steps are about s / 1e4, and h**2 overflows beyond s = 1e154 where the second
+    differences over it do not: f = (x/s) (y/s) s + (x/s)**3 s has exact second derivatives 6/s and 1/s
+    (representable up to s = 1e300). They were a confident 0 (hessian) or an OverflowError (its default atol);
+    every method now finds them, within its error."""
+    f = lambda p: (p[0] / scale) * (p[1] / scale) * scale + (p[0] / scale) ** 3 * scale  # noqa: E731
+    exact = np.array([[6.0, 1.0], [1.0, 0.0]]) / scale
+    r = quietly(gk.hessian, f, np.full(2, scale), method=method, full_output=True)
+    assert np.all(np.abs(r.value - exact) <= r.error + 1e-15 / scale)
+    np.testing.assert_allclose(r.value * scale, exact * scale, atol=1e-6)
+    cube = lambda x: (x / scale) ** 3 * scale  # noqa: E731
+    d = quietly(gk.derivative, cube, scale, order=2, method=method, full_output=True)
+    assert abs(d.value - 6 / scale) <= d.error + 1e-15 / scale
+    np.testing.assert_allclose(d.value * scale, 6.0, rtol=1e-6)
+
+
 # --- 8. An Expression as f: exact -------------------------------------------------------------------------
 
 

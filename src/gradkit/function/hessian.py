@@ -12,7 +12,7 @@ from gradkit.function import autodiff, native
 from gradkit.function.evaluate import check_vectorized
 from gradkit.function.exact import as_function, check_exact_options, exact_jacobian, is_formula
 from gradkit.function.finite import Columns
-from gradkit.function.nth import changes_settle, search_rows
+from gradkit.function.nth import changes_settle, over_power, search_rows
 from gradkit.function.problem import (
     Problem,
     all_finite,
@@ -379,7 +379,7 @@ def _second_differences(
     # central: f(x+h) + f(x-h) - 2 f(x); one-sided: -2 f(x+sh) + f(x+2sh) + f(x)
     weight_near = np.where(one_sided, -2.0, 1.0)
     weight_x = np.where(one_sided, 1.0, -2.0)
-    matrix[diagonal, diagonal] = (weight_near * at_near + at_far + weight_x * f0) / h**2
+    matrix[diagonal, diagonal] = over_power(weight_near * at_near + at_far + weight_x * f0, h, 2)
     precision = ev.precision  # f's relative rounding: float32's while its values look single precision
     # f rounds what it computes from x (20 x in sin(20 x)) too: half a unit of x_i moves its value by
     # about precision / 2 * |x_i| * |df/dx_i| at each point (a slope from the diagonal's two points).
@@ -388,13 +388,14 @@ def _second_differences(
     if trace is not None:
         first_rounding = (precision * (np.abs(at_near) + np.abs(at_far)) + 2 * moved) / np.abs(near - far)
         trace.append((h, at_near, at_far, moved, slope, first_rounding))
-    noise[diagonal, diagonal] = (
-        precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) + 4 * moved
-    ) / h**2
+    noise[diagonal, diagonal] = over_power(
+        precision * (np.abs(weight_near * at_near) + np.abs(at_far) + abs(2 * f0)) + 4 * moved, h, 2
+    )
     if len(i):
-        scale = np.abs(width[i] * width[j])
-        sign = np.sign(width[i] * width[j])
-        matrix[i, j] = matrix[j, i] = sign * (pp - pm - mp + mm) / scale
+        # divided by each width in turn: their product overflows at |x| = 1e160, where the quotient does not
+        across, along = np.abs(width[i]), np.abs(width[j])
+        sign = np.sign(width[i]) * np.sign(width[j])
+        matrix[i, j] = matrix[j, i] = sign * ((pp - pm - mp + mm) / across) / along
         rounding = precision * (np.abs(pp) + np.abs(pm) + np.abs(mp) + np.abs(mm)) + 4 * (moved[i] + moved[j])
-        noise[i, j] = noise[j, i] = rounding / scale
+        noise[i, j] = noise[j, i] = (rounding / across) / along
     return matrix, noise

@@ -3,8 +3,9 @@
 Every element is its own problem; they share calls of f only. A sequence of stencils at steps shrinking by
 a fixed ratio (`ratio_for`) is first walked down from a long step until the estimates behave as a Taylor
 series says they must once the stencil resolves f's own scale (`resolving_start`), and extrapolated from
-there. A fixed rule for the first step cannot know that scale: the n-th differences of cos at steps of 64 are all about zero,
-agree, and would pass for a converged zero. A sequence that never settles is reported unresolved.
+there. A fixed rule for the first step cannot know that scale: the n-th differences of cos at steps of 64
+are all about zero, agree, and would pass for a converged zero. A sequence that never settles is reported
+unresolved.
 """
 
 from __future__ import annotations
@@ -168,8 +169,7 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
     h = sampler.step(el.at, h)
     samples = [sampler(el.at + o * h, el.idx) if o else el.f_at for o in offsets]
     with np.errstate(all="ignore"):
-        power = h**order
-        value = sum(w * s for w, s in zip(weights, samples)) / power
+        value = over_power(sum(w * s for w, s in zip(weights, samples)), h, order)
         if side == 0:
             r = offsets.index(0)
             near_above, near_below = samples[r + 1], samples[r - 1]
@@ -183,10 +183,10 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
             abs(w) * (np.abs(s) + 0.5 * np.abs(el.at + o * h) * g)
             for w, s, o, g in zip(weights, samples, offsets, local)
         )
-        noise = sampler.precision * spread / power
+        noise = over_power(sampler.precision * spread, h, order)
         # f's values at a zero of f may carry the rounding of the larger numbers f cancelled to get them
         # (x**5 - 2 x**3 + x near 1): their differences all lie on that coarser grid, far above eps |f|
-        noise = np.maximum(noise, 0.5 * grid_of(samples) * sum(abs(w) for w in weights) / np.abs(power))
+        noise = np.maximum(noise, over_power(0.5 * grid_of(samples) * sum(abs(w) for w in weights), h, order))
     above, below = np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=bool)
     for sample, o in zip(samples, offsets):
         if o:
@@ -201,6 +201,14 @@ def estimate(sampler: Sampler, el: Elements, h: np.ndarray, order: int, side: in
     with np.errstate(invalid="ignore"):
         magnitude = np.max([np.where(np.isfinite(s), np.abs(s), 0.0) for s in samples], axis=0)
     return Row(value, noise, above, below, slopes, curvature, magnitude)
+
+
+def over_power(values, h, order: int):
+    """``values / h**order``, dividing by h once per power: h**order alone overflows where the quotient does
+    not (second differences at |x| = 1e160, whose steps are about 1e156)."""
+    for _ in range(order):
+        values = values / h
+    return values
 
 
 def grid_of(samples: list) -> np.ndarray:

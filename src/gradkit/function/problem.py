@@ -215,11 +215,17 @@ def resolved_atol(
     """
     if atol is not None:
         return atol
+    if not elementwise:  # one number, in Python floats (a few of them are cheaper so than in NumPy)
+        largest = abs(np.asarray(size).item()) if np.size(size) == 1 else float(np.abs(size).max(initial=0.0))
+        x = np.asarray(x, dtype=np.float64)
+        farthest = max(map(abs, x.ravel().tolist())) if 0 < x.size <= 8 else float(np.abs(x).max(initial=0.0))
+        try:
+            size = largest / max(farthest, 1.0) ** order
+        except OverflowError:  # |x|**order beyond float64 (a Hessian at 1e200): a derivative that much smaller
+            size = 0.0
+        return (rtol * size if math.isfinite(size) else 0.0) + TINY
     with np.errstate(over="ignore", invalid="ignore"):
-        if elementwise:
-            size = np.abs(size) / np.maximum(np.abs(x), 1.0) ** order
-        else:
-            size = np.abs(size).max(initial=0.0) / max(float(np.abs(x).max(initial=0.0)), 1.0) ** order
+        size = np.abs(size) / np.maximum(np.abs(x), 1.0) ** order
         atol = np.where(np.isfinite(size), rtol * size, 0.0) + TINY
     return float(atol) if np.ndim(atol) == 0 else atol
 

@@ -36,6 +36,7 @@ GROWING = "its difference quotients grow as the step shrinks (a jump, or an infi
 #: Why f does not look twice differentiable (`curvature_kinks`).
 CURVATURE_KINKED = "the one-sided second derivatives differ (its slope has a kink)"
 
+
 def rising(quotients: list, steps: int = 3, ratio: float = STEP_RATIO):
     """Where the difference quotients grew over the last `steps` steps, each time by more than sqrt(ratio)
     (halfway to 1/h's growth on a log scale, for steps shrinking by `ratio`), to far above their rounding: a
