@@ -256,7 +256,7 @@ def _derivative_of(
             "output (or reduce f to a scalar)"
         )
     columns = _columns(problem, method, accuracy, rtol, atol, full_output)
-    if atol is None:  # f's size near x is needed only for the default
+    if atol is None and columns.estimated:  # f's size near x is needed only to judge an estimate by default
         atol = resolved_atol(atol, rtol, _size(problem), problem.x0[problem.coords])
     return finish(problem, columns, method, rtol, atol, full_output)
 
@@ -346,7 +346,7 @@ def _rounded_away(problem: Problem, columns: Columns, flat: np.ndarray | None = 
 def _flat(columns: Columns) -> np.ndarray:
     """Per coordinate: every element of its column is exactly 0 with an error of exactly 0."""
     flat = (columns.value == 0) & (columns.error == 0)
-    return flat.reshape(len(flat), -1).all(axis=1)
+    return flat if flat.ndim == 1 else flat.reshape(len(flat), -1).all(axis=1)
 
 
 def _unsure(columns: Columns, rtol, atol) -> np.ndarray:

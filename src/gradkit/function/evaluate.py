@@ -219,8 +219,12 @@ class Evaluator:
 
     def _noted(self, values: np.ndarray) -> np.ndarray:
         self.watch.note(values)
-        with np.errstate(invalid="ignore"):
-            largest = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))
+        if values.size == 1:  # f(x) of a scalar f, most often: no array work
+            number = abs(values.item())
+            largest = number if math.isfinite(number) else 0.0
+        else:
+            with np.errstate(invalid="ignore"):
+                largest = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))
         self.magnitude = max(self.magnitude, largest)
         return values
 

@@ -139,17 +139,23 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     hc = _column(h, f0.ndim)
     xc = _column(x0[coords], f0.ndim)
 
+    def quotient(offsets, weights):
+        return sum(w * samples[o] for o, w in zip(offsets, weights)) / hc
+
     def combined(offsets, weights):
-        value = sum(w * samples[o] for o, w in zip(offsets, weights)) / hc
+        value = quotient(offsets, weights)
         noise = ev.precision * sum(abs(w) * np.abs(samples[o]) for o, w in zip(offsets, weights)) / hc
         reach = lambda: sum(abs(w) * np.abs(xc + o * hc) for o, w in zip(offsets, weights)) / hc  # noqa: E731
         return value, noise + _argument_noise(ev, value, reach)
 
+    if not estimate:  # the value only: no rounding to model
+        value = quotient(offsets, weights)
+        bad = ~np.isfinite(value)
+        suspect = bad if bad.ndim == 1 else bad.reshape(len(coords), -1).any(axis=1)
+        return Columns(value, np.full(value.shape, np.nan), suspect, [], np.zeros(len(coords), dtype=bool))
     value, noise = combined(offsets, weights)
     bad = ~np.isfinite(value)
     suspect = bad if bad.ndim == 1 else bad.reshape(len(coords), -1).any(axis=1)
-    if not estimate:
-        return Columns(value, np.full(value.shape, np.nan), suspect, [], np.zeros(len(coords), dtype=bool))
     higher, higher_noise = combined(reached, higher_weights)
     # value - f' = (value - higher) + (higher - f'): the first part is measured; the second, the higher
     # stencil's own error, is its rounding plus a truncation error a step's length smaller than the first

@@ -20,7 +20,7 @@ def finish(
     columns: Columns,
     method: str,
     rtol: float,
-    atol: float,
+    atol: float | None,
     full_output: bool,
     normwise: bool = False,
 ):
