@@ -526,3 +526,25 @@ def test_every_formula_parse_accepts_draws_a_field_and_a_path(formula):
     assert len(base64.b64decode(reply["gx"])) == 9 * 9 * 8
     json.dumps(reply, allow_nan=False)
     json.dumps(compute.path(formula, None, params, (0.3, -0.2), 0.1, 5, 0.5, True), allow_nan=False)
+
+
+def test_an_error_pickling_cannot_carry_comes_back_as_its_builtin_kind():
+    """An exception the worker cannot send as it is (its constructor takes other arguments than its args, or
+    it holds a lock) comes back as the nearest built-in type with its message, not as a timeout; the worker
+    is kept."""
+    from unpicklable_errors import raise_two_part, raise_unpicklable
+
+    from gradkit.explorer.workers import WorkerPool
+
+    pool = WorkerPool(size=1)
+    try:
+        first = pool.run(os.getpid)
+        with pytest.raises(ValueError, match="the formula: is refused") as raised:
+            pool.run(raise_two_part)
+        assert type(raised.value) is ValueError
+        with pytest.raises(Exception, match="a lock inside") as raised:
+            pool.run(raise_unpicklable)
+        assert type(raised.value) is Exception
+        assert pool.run(os.getpid) == first
+    finally:
+        pool.close()

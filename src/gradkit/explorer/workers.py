@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 
@@ -46,7 +47,23 @@ def _serve(connection) -> None:
         try:
             connection.send(("ok", function(*arguments)))
         except Exception as error:  # sent back and re-raised in the server as the same type
-            connection.send(("error", error))
+            connection.send(("error", portable(error)))
+
+
+def portable(error: Exception) -> Exception:
+    """`error` as the server can receive it: itself where it survives pickling, else an instance of the
+    nearest built-in exception type it derives from, with its message. (An exception whose constructor takes
+    other arguments than its ``args`` cannot be rebuilt on the other side: sending it would end the worker,
+    and the answer would be a timeout that never happened.)"""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        kind = next(k for k in type(error).__mro__ if k.__module__ == "builtins")
+        try:
+            return kind(str(error))
+        except Exception:
+            return RuntimeError(str(error))
 
 
 def _cpu_seconds(pid: int) -> float | None:
