@@ -78,6 +78,8 @@ def choose_kernel(
         if not native:
             raise ValueError("kernel='numpy' runs numpy.gradient, which takes no accuracy=, periodic= or out=")
         return kernel
+    if kernel == "auto" and native and type(f) is np.ndarray and f.size < FUSED_MIN_SIZE:
+        return "numpy"  # small: the fused kernel would not be chosen, whatever stands in its way
     obstacle = fused_obstacle(f, outs, spacings)
     if kernel == "fused":
         if obstacle:

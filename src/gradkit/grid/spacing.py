@@ -33,7 +33,10 @@ class AxisSpacing:
     @property
     def per_point(self) -> bool:
         """Whether the spacing varies along other axes (an N-D step or N-D coordinates)."""
-        return np.ndim(self.step if self.coords is None else self.coords) > 1
+        value = self.step if self.coords is None else self.coords
+        if isinstance(value, (int, float, complex, np.generic)):  # a scalar step, most often: no NumPy call
+            return False
+        return np.ndim(value) > 1
 
 
 def normalize_spacing(
