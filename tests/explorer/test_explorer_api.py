@@ -532,7 +532,7 @@ def test_an_error_pickling_cannot_carry_comes_back_as_its_builtin_kind():
     """An exception the worker cannot send as it is (its constructor takes other arguments than its args, or
     it holds a lock) comes back as the nearest built-in type with its message, not as a timeout; the worker
     is kept."""
-    from unpicklable_errors import raise_two_part, raise_unpicklable
+    from unpicklable_errors import raise_key_locked, raise_two_part, raise_unpicklable, raise_unreadable
 
     from gradkit.explorer.workers import WorkerPool
 
@@ -544,6 +544,12 @@ def test_an_error_pickling_cannot_carry_comes_back_as_its_builtin_kind():
         assert type(raised.value) is ValueError
         with pytest.raises(Exception, match="a lock inside") as raised:
             pool.run(raise_unpicklable)
+        assert type(raised.value) is Exception
+        with pytest.raises(KeyError) as raised:
+            pool.run(raise_key_locked)
+        assert type(raised.value) is KeyError and raised.value.args == ("k",)
+        with pytest.raises(Exception) as raised:
+            pool.run(raise_unreadable)
         assert type(raised.value) is Exception
         assert pool.run(os.getpid) == first
     finally:

@@ -26,3 +26,34 @@ def raise_two_part():
 
 def raise_unpicklable():
     raise LockedError("a lock inside")
+
+
+class KeyLockedError(KeyError):
+    """A KeyError holding a lock: its key comes back as a KeyError's, unquoted twice."""
+
+    def __init__(self, key: str):
+        import threading
+
+        super().__init__(key)
+        self.lock = threading.Lock()
+
+
+class UnreadableError(Exception):
+    """An exception pickling refuses whose message cannot be read either: it comes back a plain Exception."""
+
+    def __init__(self):
+        import threading
+
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def __str__(self):
+        raise RuntimeError("no message")
+
+
+def raise_key_locked():
+    raise KeyLockedError("k")
+
+
+def raise_unreadable():
+    raise UnreadableError()

@@ -139,13 +139,13 @@ def test_values_that_cancelled_larger_numbers_carry_their_rounding(x, options):
         _honest(float(r.value), float(r.error), bool(r.success), truth, allowance=4 * eps * abs(truth))
 
 
-@pytest.mark.parametrize("ratio", [1.3, 1.4, 1.5])
+@pytest.mark.parametrize("ratio", [1.3, 1.4, 1.5, 1.6])
 @pytest.mark.parametrize("side", ["forward", "backward"])
 def test_closer_steps_read_as_long_a_stretch_before_trusting_a_start(monkeypatch, ratio, side):
     """Sequences at steps closer than 2.1 apart test as long a stretch of steps for a resolving start (more
     estimates: `settling_rows`): read over four estimates only, cos's 8th to 10th differences at steps of
-    whole periods, about 0, passed for resolved at one or another of 101 points of [0, 10] at these ratios,
-    and came out as confident wrong answers."""
+    whole periods, about 0, passed for resolved at one or another of 101 points of [0, 10] at these ratios
+    (1.6: `HIGH_ORDER_RATIO`), and came out as confident wrong answers."""
     from gradkit.function import nth
 
     monkeypatch.setattr(nth, "HIGH_ORDER_RATIO", ratio)

@@ -46,24 +46,40 @@ def _serve(connection) -> None:
             return
         try:
             connection.send(("ok", function(*arguments)))
-        except Exception as error:  # sent back and re-raised in the server as the same type
+        except Exception as error:  # sent back and re-raised in the server as the same type (or `portable`'s)
             connection.send(("error", portable(error)))
 
 
 def portable(error: Exception) -> Exception:
     """`error` as the server can receive it: itself where it survives pickling, else an instance of the
-    nearest built-in exception type it derives from, with its message. (An exception whose constructor takes
-    other arguments than its ``args`` cannot be rebuilt on the other side: sending it would end the worker,
-    and the answer would be a timeout that never happened.)"""
+    nearest built-in exception type it derives from (with its arguments where they survive, else its
+    message), else a RuntimeError with its message. (An exception whose constructor takes other arguments
+    than its ``args`` cannot be rebuilt on the other side: sending it would end the worker, and the answer
+    would be a timeout that never happened.)"""
+    if _survives(error):
+        return error
+    try:
+        message = str(error)
+    except Exception:
+        message = f"{type(error).__name__} (its message could not be read)"
+    kind = next(k for k in type(error).__mro__ if k.__module__ == "builtins")
+    for arguments in (error.args, (message,)):
+        try:
+            stand_in = kind(*arguments)
+        except Exception:
+            continue
+        if _survives(stand_in):
+            return stand_in
+    return RuntimeError(message)
+
+
+def _survives(error: BaseException) -> bool:
+    """Whether `error` comes back from pickling."""
     try:
         pickle.loads(pickle.dumps(error))
-        return error
     except Exception:
-        kind = next(k for k in type(error).__mro__ if k.__module__ == "builtins")
-        try:
-            return kind(str(error))
-        except Exception:
-            return RuntimeError(str(error))
+        return False
+    return True
 
 
 def _cpu_seconds(pid: int) -> float | None:

@@ -15,7 +15,7 @@ from gradkit.function import autodiff, native
 from gradkit.function.complex_step import NOT_ANALYTIC, STEP, argument_rounding, check_real_at_real, disagrees
 from gradkit.function.evaluate import off_single_grid
 from gradkit.function.exact import check_exact_options, exact_derivative, is_formula
-from gradkit.function.nth import Elements, Sampler, estimate, reach, sequence
+from gradkit.function.nth import Elements, Sampler, estimate, over_power, reach, sequence
 from gradkit.function.problem import (
     as_point,
     check_accuracy,
@@ -256,7 +256,7 @@ def _fixed(sampler: Sampler, el: Elements, order: int, accuracy: int, step, box,
         ok = np.isfinite(fine.value) & np.isfinite(error)
         if order == 1 and direction == 0:  # |f''|, for the complex step's argument rounding
             step, above, below, _ = fine.curvature
-            answer.second[part.idx] = np.abs(above - 2 * part.f_at + below) / step**2
+            answer.second[part.idx] = over_power(np.abs(above - 2 * part.f_at + below), step, 2)
         answer.set(part.idx, fine.value, np.where(ok, error, np.inf))
         answer.magnitude[part.idx] = np.maximum(fine.magnitude, coarse.magnitude)
         return ok, fine.above | coarse.above, fine.below | coarse.below

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from gradkit.function.evaluate import FLOAT32_EPS, Evaluator, NotRealError
+from gradkit.function.nth import over_power
 from gradkit.function.richardson import MIN_ROWS, STEP_RATIO, extrapolate, extrapolate_floats, nth_step, replayed
 from gradkit.function.smoothness import curvature_kinks, kinks, not_differentiable, rising
 from gradkit.function.steps import EPS, bounded_first_steps, first_richardson_step, fixed_step
@@ -169,7 +170,7 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     columns = Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
     if 1 in samples and -1 in samples:
         with np.errstate(invalid="ignore", over="ignore"):
-            columns.second = np.abs(samples[1] - 2 * f0 + samples[-1]) / hc**2
+            columns.second = over_power(np.abs(samples[1] - 2 * f0 + samples[-1]), hc, 2)
     return columns
 
 

@@ -218,7 +218,11 @@ def resolved_atol(
     if not elementwise:  # one number, in Python floats (a few of them are cheaper so than in NumPy)
         largest = abs(np.asarray(size).item()) if np.size(size) == 1 else float(np.abs(size).max(initial=0.0))
         x = np.asarray(x, dtype=np.float64)
-        farthest = max(map(abs, x.ravel().tolist())) if 0 < x.size <= 8 else float(np.abs(x).max(initial=0.0))
+        if 0 < x.size <= 8:  # (NaN wins, as in NumPy's max, wherever it stands)
+            sizes = [abs(v) for v in x.ravel().tolist()]
+            farthest = math.nan if any(v != v for v in sizes) else max(sizes)
+        else:
+            farthest = float(np.abs(x).max(initial=0.0))
         try:
             size = largest / max(farthest, 1.0) ** order
         except OverflowError:  # |x|**order beyond float64 (a Hessian at 1e200): a derivative that much smaller
