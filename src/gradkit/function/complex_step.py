@@ -49,7 +49,9 @@ def disagrees(value, error, check_value, check_error) -> np.ndarray:
 def argument_rounding(x: np.ndarray, second: np.ndarray, extra_dims: int, precision: float) -> np.ndarray:
     """How far f' moves when f rounds its argument (or what it computes from it) by a unit there: about
     ``precision * |x| * |f''|``, with `second` the |f''| of a central difference (NaN taken as 0)."""
-    return np.nan_to_num(precision * _column(np.abs(x), extra_dims) * second, nan=0.0, posinf=0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        moved = precision * _column(np.abs(x), extra_dims) * second
+    return np.where(np.isfinite(moved), moved, 0.0)
 
 
 def complex_columns(

@@ -165,8 +165,10 @@ def _fixed_stencil(ev: Evaluator, x0, f0, coords, h, scheme: str, accuracy: int,
     # only, the stencil one order lower on the same samples bounds the error instead, far less tightly.
     with np.errstate(invalid="ignore", over="ignore"):
         error = 2 * (np.abs(value - higher) + higher_noise)
-        lower = combined(lower_offsets, lower_weights)[0] if lower_weights is not None else np.inf
-        error = np.where(np.isfinite(higher), error, np.abs(value - lower) + noise)
+        reached_all = np.isfinite(higher)
+        if np.count_nonzero(reached_all) < reached_all.size:  # (the lower stencil only where it is needed)
+            lower = quotient(lower_offsets, lower_weights) if lower_weights is not None else np.inf
+            error = np.where(reached_all, error, np.abs(value - lower) + noise)
     columns = Columns(value, np.where(bad, np.inf, error), suspect, [], np.zeros(len(coords), dtype=bool))
     if 1 in samples and -1 in samples:
         with np.errstate(invalid="ignore", over="ignore"):
