@@ -198,6 +198,9 @@ def test_binned_slopes_between_bin_centres_are_as_accurate_as_at_them(method):
         (lambda: smooth_gradient(np.ones(10), np.arange(9.0)), ValueError, "distances"),
         (lambda: smooth_gradient(np.ones(10), 1.0, 2.0), TypeError, "arguments"),
         (lambda: smooth_gradient(np.ones(10), np.arange(10.0) ** 2, method="gaussian"), ValueError, "spacing"),
+        (lambda: smooth_gradient(np.zeros(0)), ValueError, "^y: method 'auto' needs at least 5 samples.*got 0"),
+        (lambda: smooth_gradient(np.zeros((0, 7)), axis=1), ValueError, r"^y: has no samples \(shape \(0, 7\)\)"),
+        (lambda: smooth_gradient(np.zeros((7, 0)), axis=0, method="kalman"), ValueError, "^y: has no samples"),
     ],
 )
 def test_bad_arguments_raise_naming_the_argument(call, error, name):

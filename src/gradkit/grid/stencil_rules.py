@@ -55,7 +55,7 @@ def _collapse_uniform(spacing: AxisSpacing) -> AxisSpacing:
     if spacing.is_uniform or not spacing.collapse or spacing.per_point:
         return spacing
     steps = np.diff(spacing.coords)
-    if (steps == steps[0]).all():
+    if steps.size and (steps == steps[0]).all():  # (no steps: too few samples, which the length check says)
         return AxisSpacing(step=float(steps[0]))
     return spacing
 
