@@ -245,19 +245,8 @@ FAMILIES = [  # (gradkit method, PyNumDiff method, uneven grid)
     ("kalman", "rtsdiff", False),
     ("kalman", "rtsdiff_irreg_step", True),
 ]
-_STEEP_UNEVEN = (
-    "sin 8t/(t+0.1)^1.5 on the uneven grid: the GCV spline's noise estimate is {sigma} ({truth}), so FITPACK stops "
-    "at 4 knots and the slope at t=0 (true 253) is off by {err}: regression 2-norm {l2}, max {linf}; PyNumDiff's "
-    "splinediff on the uneven grid meets {bound}"
-)
 _END = "the error is largest at t=3, the natural end condition (zero curvature) of the constant-velocity smoother"
 FAMILY_XFAILS = {
-    "regression-spline_irreg_step-steep-clean": _STEEP_UNEVEN.format(
-        sigma="0.58", truth="noiseless data", err="114", l2="124", linf="114", bound="2-norm < 100, max < 100"
-    ),
-    "regression-spline_irreg_step-steep-noisy": _STEEP_UNEVEN.format(
-        sigma="0.54", truth="true 0.05", err="110", l2="120", linf="110", bound="2-norm < 1000, max < 100"
-    ),
     "savgol-polydiff_irreg_step-affine-clean": "noiseless 2t+1 on the uneven grid: savgol (window 21, degree 3) "
     "2-norm 1.01e-12, max 8.7e-13; PyNumDiff's polydiff meets its round-off floor, 2-norm < 1e-12",
     "savgol-polydiff_irreg_step-quadratic-clean": "noiseless t^2-t+1 on the uneven grid: savgol (window 13, degree 3) "
@@ -363,13 +352,7 @@ def _multi_errors(mixed: np.ndarray, laplacian: np.ndarray):
     "method,peer",
     _params(
         [(f"{m}-{p}", m, p) for m, p in _PER_AXIS],
-        {
-            "regression-finitediff": "the Laplacian's second pass along t1 on the first pass's output: each line is "
-            "2 sin(3πt2/2)·t1 with round-off of ~1e-14 on it; the noise estimate is 4e-18, FITPACK places 95 knots "
-            "for degree 5 on 100 samples and the slope at the first sample is off by 1.4e5 (row 9): Laplacian 2-norm "
-            "2.35e5, max 1.43e5; PyNumDiff's finite difference meets 2-norm < 10, max < 0.1 (the mixed derivative "
-            "passes: 0.17, 0.019)",
-        },
+        {},
     ),
 )
 def test_mixed_derivative_and_laplacian_one_axis_at_a_time(method, peer):
