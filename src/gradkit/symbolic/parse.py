@@ -48,7 +48,8 @@ def parse(text: object, *, trusted: bool = False) -> Parsed:
     for index, char in enumerate(text):
         if not (char.isascii() and (char.isprintable() or char in " \t")):
             raise FormulaError(f"character {char!r} is not allowed (plain ASCII only)", index + 1)
-    if not text.strip():
+    code = text.split("#", 1)[0]  # what Python's parser reads: '#' starts a comment, as in math.js
+    if not code.strip():
         raise FormulaError("empty formula")
     barred, bar_columns = _bars(text)
     try:
@@ -60,6 +61,11 @@ def parse(text: object, *, trusted: bool = False) -> Parsed:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
+        ending = code.rstrip()
+        before = ending[:-1].rstrip()[-1:]  # a '*' after another operator is itself the error (2 + *)
+        if ending[-1] in "+-(" or (ending[-1] in "*/^," and before and (before.isalnum() or before in "._)")):
+            message = f"syntax error: the formula ends with '{ending[-1]}', and something must follow it"
+            raise FormulaError(message, len(ending) + 1) from None
         offset = (error.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         raise FormulaError(f"syntax error ({error.msg})", _original_column(columns, offset)) from None
     except (RecursionError, MemoryError, ValueError):
@@ -96,25 +102,28 @@ def _bars(text: str) -> tuple[str, list[int]]:
         return text, list(range(len(text)))
     out: list[str] = []
     columns: list[int] = []
-    groups: list[str] = []  # the open parentheses and bars, innermost last
+    groups: list[tuple[str, int]] = []  # the open parentheses and bars with their indices, innermost last
     after_value = False
     for index, char in enumerate(text):
         piece = char
         if char == "|":
-            if after_value and groups and groups[-1] == "|":
+            if after_value and groups and groups[-1][0] == "|":
                 groups.pop()
                 piece = ")"
             else:
-                groups.append("|")
+                groups.append(("|", index))
                 piece = " abs("
         elif char == "(":
-            groups.append("(")
-        elif char == ")" and groups and groups[-1] == "(":
+            groups.append(("(", index))
+        elif char == ")" and groups and groups[-1][0] == "(":
             groups.pop()
         out.append(piece)
         columns += [index] * len(piece)
         if char not in " \t":
             after_value = char.isalnum() or char in "._)" or piece == ")"
+    bars = [index for kind, index in groups if kind == "|"]
+    if bars:  # (said here: Python would speak of the parenthesis the bar became)
+        raise FormulaError("an absolute-value bar '|' is never closed", bars[0] + 1)
     return "".join(out), columns
 
 
@@ -143,6 +152,8 @@ def _normalized(text: str) -> tuple[str, list[int]]:
             continue
         starts_number = char.isdigit() or (char == "." and text[index + 1 : index + 2].isdigit())
         match = (_NUMBER_TOKEN if starts_number else _NAME_TOKEN).match(text, index)
+        if starts_number and match:
+            _check_number_end(text, match)
         if (match or char == "(") and (previous == "close" or (previous == "number" and not starts_number)):
             if operator in ("/", "^", "**"):
                 raise FormulaError(
@@ -173,6 +184,33 @@ def _normalized(text: str) -> tuple[str, list[int]]:
         previous = ("number" if starts_number else "name") if match else "close" if char == ")" else None
         index += width
     return "".join(out), columns
+
+
+_BASES = {"x": "a hexadecimal", "o": "an octal", "b": "a binary"}
+
+
+def _check_number_end(text: str, match: re.Match) -> None:
+    """Refuse a number that runs straight into a name where the two readings differ: ``0x12u`` (a hexadecimal
+    number and u, or a malformed number), ``0b2`` and ``0x`` (a base prefix without its digits, or 0 times a
+    name), ``2e+a`` and ``3e-.5`` (scientific notation without its exponent, or 2 times e plus a)."""
+    number, end = match.group(), match.end()
+    following = text[end : end + 1]
+    column = end + 1
+    if number[:2].lower() in ("0x", "0o", "0b") and (following.isalnum() or following == "_"):
+        base = _BASES[number[1].lower()]
+        raise FormulaError(
+            f"{following!r} cannot follow {base} number ({number}); write '*' between a number and a name", column
+        )
+    if number == "0" and following.lower() in _BASES:
+        base = _BASES[following.lower()]
+        raise FormulaError(f"'0{following}' starts {base} number, which needs its digits after it", column)
+    exponent = text[end : end + 2]
+    if "e" not in number.lower() and exponent[:1] in "eE" and exponent[1:] in ("+", "-") and exponent[1:]:
+        raise FormulaError(
+            f"'{number}{exponent}' needs the digits of an exponent after it (as in {number}e+3); for Euler's "
+            f"number write {number}*e {exponent[1]} ...",
+            column,
+        )
 
 
 def _original_column(columns: list[int], offset: int) -> int:
