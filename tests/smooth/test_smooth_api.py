@@ -198,7 +198,8 @@ def test_binned_slopes_between_bin_centres_are_as_accurate_as_at_them(method):
         (lambda: smooth_gradient(np.ones(10), np.arange(9.0)), ValueError, "distances"),
         (lambda: smooth_gradient(np.ones(10), 1.0, 2.0), TypeError, "arguments"),
         (lambda: smooth_gradient(np.ones(10), np.arange(10.0) ** 2, method="gaussian"), ValueError, "spacing"),
-        (lambda: smooth_gradient(np.zeros(0)), ValueError, "^y: method 'auto' needs at least 5 samples.*got 0"),
+        (lambda: smooth_gradient(np.zeros(0)), ValueError, r"^y: has no samples along axis 0"),
+        (lambda: smooth_gradient(np.zeros((0, 7))), ValueError, r"^y: has no samples along axis 0"),
         (lambda: smooth_gradient(np.zeros((0, 7)), axis=1), ValueError, r"^y: has no samples \(shape \(0, 7\)\)"),
         (lambda: smooth_gradient(np.zeros((7, 0)), axis=0, method="kalman"), ValueError, "^y: has no samples"),
     ],
@@ -217,3 +218,21 @@ def test_a_given_noise_level_makes_the_regression_spline_scipys_univariate_splin
     u = (t - t[0]) / step
     curve = scipy_interpolate.UnivariateSpline(u, y, k=5, s=301 * 0.01**2)
     np.testing.assert_allclose(g, curve.derivative()(u) / step, rtol=1e-6, atol=1e-8)
+
+
+def test_auto_on_a_small_grid_takes_the_gaussian_filter_it_allows():
+    """The n-D Gaussian filter needs 3 samples along each axis, the line estimators 5: a 4 x 4 grid is fine."""
+    gx, gy = smooth_gradient(np.add.outer(np.arange(4.0), 2 * np.arange(4.0)))
+    np.testing.assert_allclose(gx, 1.0, atol=1e-12)
+    np.testing.assert_allclose(gy, 2.0, atol=1e-12)
+
+
+def test_quantised_samples_are_not_taken_for_noiseless():
+    """Sixth differences of rounded samples (an ADC's, an encoder's) are mostly exactly 0, but the rounding is
+    noise: the regression spline keeps the GCV spline's noise level there (with the differences' level, a knot
+    at nearly every sample gave slopes 1e8 off)."""
+    t = np.linspace(0, 1, 1000)
+    y = np.round(20 * np.sin(2 * np.pi * t))
+    r = smooth_gradient(y, t, method="regression", full_output=True)
+    assert r.params["noise"] > 0.05  # the rounding's σ is 1/sqrt(12) = 0.29 here; the GCV spline sees 0.14
+    assert np.max(np.abs(r.gradient)) < 10 * 2 * np.pi * 20

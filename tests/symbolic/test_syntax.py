@@ -86,12 +86,29 @@ def test_aliases_against_mpmath():
         ("dirac(x, 1, 2)", "takes 1 or 2 arguments", 1),
         ("pow(x)", "takes 2 arguments", 1),
         ("ln", "'ln' is a function", 1),
+        ("2 | 6", "bar '\\|' is never closed", 3),
+        ("0x12u", "'u' cannot follow a hexadecimal number", 5),
+        ("|x| + 0b2", "'0b' starts a binary number", 8),
+        ("2e+a", "digits of an exponent", 2),
+        ("2 +", "ends with '\\+'", 4),
+        ("x**", "ends with '\\*\\*'", 4),
+        ("|x|^", "ends with '\\^'", 5),
+        ("sin x +", "invalid syntax", 5),  # the error is before the end: Python's location stands
+        ("f(x)) + (", "unmatched", 5),
     ],
 )
 def test_overflowing_unreal_and_malformed_constants_are_refused_with_a_column(text, message, column):
     with pytest.raises(FormulaError, match=message) as caught:
         gk.Expression(text)
     assert caught.value.column == column
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("2 + 3 # - 4", 5.0), ("x # |a", 2.0), ("x # 0x 2e+", 2.0), ("2e + x", 2 * math.e + 2)]
+)
+def test_comments_are_not_read_and_spaced_signs_are_sums(text, value):
+    formula = gk.Expression(text)
+    assert float(formula.evaluate(*[2.0] * len(formula.variables))) == pytest.approx(value, rel=1e-15)
 
 
 def test_what_is_accepted_is_real_where_defined():

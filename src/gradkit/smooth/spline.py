@@ -10,6 +10,7 @@ matrix comes from random probes through the same factorisation, which stays well
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -148,11 +149,22 @@ DIFFERENCE_ORDER = 6
 BIAS_FACTOR = 3.0
 
 
+def _difference_level(y: np.ndarray) -> float:
+    """`BIAS_FACTOR` times the spread of the sixth differences, where it can be read: infinite where they are
+    fewer than 10, or a quarter of them exactly 0 (quantised samples, ADC readings or encoder counts, whose
+    differences are mostly 0 although the rounding is noise: their spread would say there is none)."""
+    differences = np.diff(y, DIFFERENCE_ORDER)
+    if len(differences) < 10 or np.count_nonzero(differences == 0) >= len(differences) / 4:
+        return math.inf
+    spread = difference_noise(y, DIFFERENCE_ORDER)
+    return BIAS_FACTOR * spread if spread > 0 else math.inf
+
+
 def regression_tune(x: np.ndarray, y: np.ndarray, degree: int = 5, smoothing: Fit | None = None) -> Fit:
     """The regression spline for the noise level the GCV smoothing spline (``smoothing``, or a new one) leaves,
     unless sixth differences put it below a third of that (`BIAS_FACTOR`), and at least `ROUNDING_FLOOR` of the
     largest |y|."""
     reference = smoothing if smoothing is not None else spline_tune(x, y)
-    level = min(reference.noise_level(y), BIAS_FACTOR * difference_noise(y, DIFFERENCE_ORDER))
+    level = min(reference.noise_level(y), _difference_level(y))
     floor = ROUNDING_FLOOR * float(np.max(np.abs(y))) if len(y) else 0.0
     return regression_fit(x, y, max(level, floor), degree)

@@ -51,7 +51,7 @@ def parse(text: object, *, trusted: bool = False) -> Parsed:
     code = text.split("#", 1)[0]  # what Python's parser reads: '#' starts a comment, as in math.js
     if not code.strip():
         raise FormulaError("empty formula")
-    barred, bar_columns = _bars(text)
+    barred, bar_columns = _bars(code)  # (the comment is not read: its columns would follow the code's anyway)
     try:
         source, normal_columns = _normalized(barred)
     except FormulaError as error:
@@ -62,9 +62,10 @@ def parse(text: object, *, trusted: bool = False) -> Parsed:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         ending = code.rstrip()
-        before = ending[:-1].rstrip()[-1:]  # a '*' after another operator is itself the error (2 + *)
-        if ending[-1] in "+-(" or (ending[-1] in "*/^," and before and (before.isalnum() or before in "._)")):
-            message = f"syntax error: the formula ends with '{ending[-1]}', and something must follow it"
+        operator = "**" if ending.endswith("**") else ending[-1]
+        if operator in ("+", "-", "*", "/", "^", "(", ",", "**") and _reads(ending[: -len(operator)]):
+            # all that is wrong is the end: say so there (Python would point at the operator's first operand)
+            message = f"syntax error: the formula ends with '{operator}', and something must follow it"
             raise FormulaError(message, len(ending) + 1) from None
         offset = (error.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         raise FormulaError(f"syntax error ({error.msg})", _original_column(columns, offset)) from None
@@ -184,6 +185,16 @@ def _normalized(text: str) -> tuple[str, list[int]]:
         previous = ("number" if starts_number else "name") if match else "close" if char == ")" else None
         index += width
     return "".join(out), columns
+
+
+def _reads(code: str) -> bool:
+    """Whether Python's parser reads `code` once bars, products and powers are written its way."""
+    try:
+        source, _ = _normalized(_bars(code)[0])
+        ast.parse(source.strip(), mode="eval")
+    except (FormulaError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return False
+    return True
 
 
 _BASES = {"x": "a hexadecimal", "o": "an octal", "b": "a binary"}
