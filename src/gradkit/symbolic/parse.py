@@ -135,7 +135,8 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     right before a name or an opening parenthesis (``2x``, ``3sin(x)``, ``2(x + 1)``), and a closing
     parenthesis before a name, a number or an opening parenthesis (``(x + 1)(x - 1)``). A name before a
     parenthesis stays a call, and two names or two numbers side by side stay an error. Right after ``/`` or
-    a power such a product is refused: ``x/2y`` and ``e^2x`` are read both ways by people.
+    a power such a product is refused: ``x/2y`` and ``e^2x`` are read both ways by people. So is a number that
+    runs into letters where it could be read two ways (``0x12u``, ``2e+a``: `_check_number_end`).
     """
     out, columns = [], []
     previous = None  # what the last token was: "number", "name", "close" or None
