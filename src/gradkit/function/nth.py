@@ -10,6 +10,7 @@ unresolved.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -55,12 +56,12 @@ def settling_slack(ratio: float) -> float:
     """`SETTLING_SLACK` for steps `ratio` apart: the factor that is as large a share of one step's shrinking
     (on a log scale) as SETTLING_SLACK is at STEP_RATIO. A fixed factor would let steps closer together pass
     for shrinking when they barely change (cos's 10th differences, about 0 at steps of whole periods)."""
-    return SETTLING_SLACK ** (np.log(ratio) / np.log(STEP_RATIO))
+    return SETTLING_SLACK ** (math.log(ratio) / math.log(STEP_RATIO))
 
 
 def search_rows(ratio: float) -> int:
     """How many steps `resolving_start` walks down at most: `SEARCH_SPAN` at steps `ratio` apart."""
-    return int(np.ceil(np.log(SEARCH_SPAN) / np.log(ratio) - 1e-9))
+    return math.ceil(math.log(SEARCH_SPAN) / math.log(ratio) - 1e-9)
 
 
 @dataclass
@@ -279,7 +280,7 @@ def settling_rows(ratio: float) -> int:
     as span as long a stretch of steps (STEP_RATIO**3), so that the test is no weaker there: changes a little
     apart shrink little, and estimates at steps far too long for f can pass three of them by chance (cos's
     10th differences, about 0 at steps of whole periods, at steps 1.5 apart)."""
-    return 1 + int(np.ceil(3 * np.log(STEP_RATIO) / np.log(ratio) - 1e-9))
+    return 1 + math.ceil(3 * math.log(STEP_RATIO) / math.log(ratio) - 1e-9)
 
 
 class Ladder:

@@ -27,7 +27,11 @@ def difference_noise(y: np.ndarray, order: int = 2) -> float:
     >>> round(difference_noise(np.sin(np.linspace(0, 3, 301)), 6), 12)  # no noise: sixth differences see none
     0.0
     """
-    d = np.diff(y, order)
+    return noise_of_differences(np.diff(y, order), order)
+
+
+def noise_of_differences(d: np.ndarray, order: int) -> float:
+    """`difference_noise` from the `order`-th differences `d` themselves (0 where there are none)."""
     if len(d) == 0:
         return 0.0
     spread = np.median(np.abs(d - np.median(d))) / _MAD_NORMAL

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from gradkit.smooth.fit import Fit, probe_std, probes, scipy_part
-from gradkit.smooth.noise import difference_noise
+from gradkit.smooth.noise import noise_of_differences
 
 MIN_SAMPLES = 4
 
@@ -156,7 +156,7 @@ def _difference_level(y: np.ndarray) -> float:
     differences = np.diff(y, DIFFERENCE_ORDER)
     if len(differences) < 10 or np.count_nonzero(differences == 0) >= len(differences) / 4:
         return math.inf
-    spread = difference_noise(y, DIFFERENCE_ORDER)
+    spread = noise_of_differences(differences, DIFFERENCE_ORDER)
     return BIAS_FACTOR * spread if spread > 0 else math.inf
 
 

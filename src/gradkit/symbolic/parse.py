@@ -217,7 +217,7 @@ def _check_number_end(text: str, match: re.Match) -> None:
         base = _BASES[following.lower()]
         raise FormulaError(f"'0{following}' starts {base} number, which needs its digits after it", column)
     exponent = text[end : end + 2]
-    if "e" not in number.lower() and exponent[:1] in "eE" and exponent[1:] in ("+", "-") and exponent[1:]:
+    if "e" not in number.lower() and exponent in ("e+", "e-", "E+", "E-"):
         raise FormulaError(
             f"'{number}{exponent}' needs the digits of an exponent after it (as in {number}e+3); for Euler's "
             f"number write {number}*e {exponent[1]} ...",
